@@ -1,0 +1,183 @@
+import { realClock, type Clock } from './clock.js';
+import { SseConnection, type EventSourceFactory, type StreamMessage } from './connection.js';
+import { EVENT_TYPES, validateMessage, validateProjectList, type ProtocolEvent } from './protocol.js';
+import type { ConnectionError, ConnectionState, LiveStore } from './store.js';
+
+/** What the client reports to its host, synchronously, as it happens. */
+export type ClientEvent =
+  | { kind: 'state'; state: ConnectionState; previous: ConnectionState }
+  | { kind: 'applied'; event: ProtocolEvent }
+  | { kind: 'invalid'; type: string; reason: string }
+  | { kind: 'error'; error: ConnectionError };
+
+export interface ClientOptions {
+  url: string;
+  store: LiveStore;
+  factory?: EventSourceFactory;
+  withCredentials?: boolean;
+  reconnectMin?: number;
+  reconnectMax?: number;
+  /** A `GET` of the project list, applied as a snapshot on every (re)connect. */
+  snapshotUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  random?: () => number;
+  onEvent?(event: ClientEvent): void;
+}
+
+/** How many applied ids are remembered to drop duplicates. */
+export const RECENT_IDS = 1000;
+
+/** The ids most recently applied, bounded: a set for lookups, a ring for eviction order. */
+class RecentIds {
+  #set = new Set<string>();
+  #order: string[] = new Array(RECENT_IDS);
+  #next = 0;
+
+  has(id: string): boolean {
+    return this.#set.has(id);
+  }
+
+  add(id: string): void {
+    if (this.#set.has(id)) return;
+    const old = this.#order[this.#next];
+    if (old !== undefined) this.#set.delete(old);
+    this.#order[this.#next] = id;
+    this.#next = (this.#next + 1) % RECENT_IDS;
+    this.#set.add(id);
+  }
+}
+
+/**
+ * The whole client without any element: a connection feeding validated events into a store, with
+ * every message counted (`applied + rejected + ignored + duplicates = received`). `<sse-provider>`
+ * is a thin adapter over it; a host with its own framework can use it directly.
+ */
+export class LiveClient {
+  readonly store: LiveStore;
+  #options: ClientOptions;
+  #connection: SseConnection;
+  #clock: Clock;
+  #recent = new RecentIds();
+  #snapshotAbort: AbortController | undefined;
+  /** True between `connect()` and `disconnect()`. */
+  #connecting = false;
+
+  constructor(options: ClientOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.#clock = options.clock ?? realClock;
+    this.store.setConnection({ url: options.url });
+    this.#connection = new SseConnection({
+      url: options.url,
+      eventTypes: EVENT_TYPES,
+      factory: options.factory,
+      withCredentials: options.withCredentials,
+      reconnectMin: options.reconnectMin,
+      reconnectMax: options.reconnectMax,
+      clock: options.clock,
+      random: options.random,
+      onMessage: (message) => this.#receive(message),
+      onStateChange: (state, previous) => {
+        const update: Parameters<LiveStore['setConnection']>[0] = { state };
+        if (state === 'open') update.lastError = undefined;
+        if (state === 'closed') update.closedReason = this.#connecting ? 'retrying' : 'disconnected';
+        this.store.setConnection(update);
+        this.#options.onEvent?.({ kind: 'state', state, previous });
+      },
+      onError: (error) => {
+        this.store.setConnection({ lastError: error, closedReason: error.willRetry ? 'retrying' : 'disconnected' });
+        this.#options.onEvent?.({ kind: 'error', error });
+      },
+      onOpen: (reconnect) => {
+        if (reconnect) {
+          this.store.connection.stats.reconnects += 1;
+          this.store.markConnection();
+        }
+        this.#fetchSnapshot();
+      },
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.#connection.state;
+  }
+
+  get lastEventId(): string | undefined {
+    return this.#connection.lastEventId;
+  }
+
+  connect(): void {
+    this.#connecting = true;
+    this.#connection.connect();
+  }
+
+  disconnect(): void {
+    this.#connecting = false;
+    this.#snapshotAbort?.abort();
+    this.#snapshotAbort = undefined;
+    this.#connection.disconnect();
+  }
+
+  reconnect(): void {
+    this.#connecting = true;
+    this.#connection.reconnect();
+  }
+
+  /** Feeds one message through validation into the store, as if it came off the stream. */
+  receive(type: string, data: string, id?: string): void {
+    this.#receive({ type, data, id });
+  }
+
+  #receive({ type, data, id }: StreamMessage): void {
+    const stats = this.store.connection.stats;
+    stats.received += 1;
+    this.store.markConnection();
+    if (id !== undefined && this.#recent.has(id)) {
+      stats.duplicates += 1;
+      return;
+    }
+    const now = this.#clock.now();
+    const result = validateMessage(type, data, now);
+    switch (result.outcome) {
+      case 'valid':
+        stats.applied += 1;
+        if (id !== undefined) this.#recent.add(id);
+        this.store.apply(result.event, now);
+        this.#options.onEvent?.({ kind: 'applied', event: result.event });
+        break;
+      case 'rejected':
+        stats.rejected += 1;
+        this.#options.onEvent?.({ kind: 'invalid', type: result.type, reason: result.reason });
+        break;
+      case 'ignored':
+        stats.ignored += 1;
+        break;
+    }
+  }
+
+  #fetchSnapshot(): void {
+    const url = this.#options.snapshotUrl;
+    if (!url) return;
+    this.#snapshotAbort?.abort();
+    const abort = new AbortController();
+    this.#snapshotAbort = abort;
+    const fetch = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+    const credentials: RequestCredentials = this.#options.withCredentials ? 'include' : 'same-origin';
+    fetch(url, { signal: abort.signal, credentials, headers: { Accept: 'application/json' } })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`snapshot-url answered HTTP ${response.status}`);
+        const result = validateProjectList(await response.json());
+        if (abort.signal.aborted) return;
+        if (result.outcome !== 'valid' || result.event.type !== 'snapshot') {
+          this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${result.outcome === 'valid' ? 'not a project list' : result.reason}` });
+          return;
+        }
+        this.store.applySnapshot(result.event.data, this.#clock.now());
+      })
+      .catch((error: unknown) => {
+        if (abort.signal.aborted) return;
+        this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${error instanceof Error ? error.message : String(error)}` });
+      });
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The wire protocol: event types, their payloads, and a validator for each.
+ *
+ * Validation never throws. Every message ends in exactly one outcome — applied (valid), rejected
+ * (invalid, with a reason) or ignored (an event type this library does not know) — so the provider
+ * can count every message it received.
+ */
+
+export const CONTAINER_STATUSES = ['running', 'deploying', 'stopped', 'inactive', 'error'] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
+export const LOG_LEVELS = ['info', 'success', 'warning', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The named events a backend sends (SPEC §2). */
+export const EVENT_TYPES = [
+  'container_status_changed',
+  'metrics_updated',
+  'deployment_progress',
+  'auto_shutdown',
+  'snapshot',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A string field longer than this makes the message invalid. */
+export const MAX_STRING_LENGTH = 64 * 1024;
+/** A project id is 1–256 characters. */
+export const MAX_PROJECT_ID_LENGTH = 256;
+
+export interface ContainerStatusChanged {
+  projectId: string;
+  oldStatus?: ContainerStatus;
+  newStatus: ContainerStatus;
+  /** ISO-8601; the time of receipt when the backend sent none. */
+  timestamp: string;
+}
+
+export interface MetricsUpdated {
+  projectId: string;
+  /** CPU in percent, clamped to 0–100. */
+  cpu: number;
+  /** Memory in MB. */
+  memory: number;
+  /** Total request count. */
+  requests: number;
+  /** Display string such as `"2h 15m"`. */
+  uptime: string;
+  /** ISO-8601. */
+  lastActivity?: string;
+}
+
+export interface DeploymentProgress {
+  projectId: string;
+  message: string;
+  level: LogLevel;
+  /** ISO-8601; the time of receipt when the backend sent none. */
+  timestamp: string;
+  step?: string;
+  /** 0–100, clamped. */
+  progress?: number;
+}
+
+export interface AutoShutdown {
+  projectId: string;
+  reason: string;
+  /** As the backend sends it: a display string (`"30m"`) or a number of seconds. */
+  inactiveTime: string | number;
+}
+
+export interface MetricsSample {
+  cpu: number;
+  memory: number;
+  requests: number;
+  uptime?: string;
+  lastActivity?: string;
+}
+
+export interface ProjectSnapshot {
+  projectId: string;
+  name?: string;
+  status: ContainerStatus;
+  url?: string;
+  metrics?: MetricsSample;
+}
+
+export interface Snapshot {
+  projects: ProjectSnapshot[];
+}
+
+export interface EventPayloads {
+  container_status_changed: ContainerStatusChanged;
+  metrics_updated: MetricsUpdated;
+  deployment_progress: DeploymentProgress;
+  auto_shutdown: AutoShutdown;
+  snapshot: Snapshot;
+}
+
+/** A validated protocol event. */
+export type ProtocolEvent = { [K in EventType]: { type: K; data: EventPayloads[K] } }[EventType];
+
+export type ValidationResult =
+  | { outcome: 'valid'; event: ProtocolEvent }
+  | { outcome: 'rejected'; type: string; reason: string }
+  | { outcome: 'ignored'; type: string; reason: string };
+
+/** Thrown internally by the field readers and turned into a `rejected` result; never escapes. */
+class Invalid {
+  constructor(readonly reason: string) {}
+}
+
+type Fields = Record<string, unknown>;
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function string(data: Fields, key: string, optional = false): string | undefined {
+  const value = data[key];
+  if (value === undefined || value === null) {
+    if (optional) return undefined;
+    throw new Invalid(`missing field "${key}"`);
+  }
+  if (typeof value !== 'string') throw new Invalid(`field "${key}" must be a string`);
+  if (value.length > MAX_STRING_LENGTH) throw new Invalid(`field "${key}" is longer than ${MAX_STRING_LENGTH} characters`);
+  return value;
+}
+
+function requiredString(data: Fields, key: string): string {
+  return string(data, key) as string;
+}
+
+function projectId(data: Fields): string {
+  const id = requiredString(data, 'projectId');
+  if (id.length === 0 || id.length > MAX_PROJECT_ID_LENGTH) {
+    throw new Invalid(`field "projectId" must be 1–${MAX_PROJECT_ID_LENGTH} characters`);
+  }
+  return id;
+}
+
+function number(data: Fields, key: string, optional = false): number | undefined {
+  const value = data[key];
+  if (value === undefined || value === null) {
+    if (optional) return undefined;
+    throw new Invalid(`missing field "${key}"`);
+  }
+  if (typeof value !== 'number') throw new Invalid(`field "${key}" must be a number`);
+  if (!Number.isFinite(value)) throw new Invalid(`field "${key}" must be a finite number`);
+  return value;
+}
+
+function requiredNumber(data: Fields, key: string): number {
+  return number(data, key) as number;
+}
+
+function nonNegative(data: Fields, key: string): number {
+  const value = requiredNumber(data, key);
+  if (value < 0) throw new Invalid(`field "${key}" must not be negative`);
+  return value;
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+function oneOf<T extends string>(data: Fields, key: string, allowed: readonly T[], optional = false): T | undefined {
+  const value = string(data, key, optional);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Invalid(`field "${key}" has unknown value "${value.slice(0, 40)}"`);
+  }
+  return value as T;
+}
+
+/** `timestamp` may be missing ("when received"); when present it must be a string or epoch ms. */
+function timestamp(data: Fields, key: string, receivedAt: number): string {
+  const value = data[key];
+  if (value === undefined || value === null) return new Date(receivedAt).toISOString();
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Invalid(`field "${key}" must be a finite number`);
+    return new Date(value).toISOString();
+  }
+  return requiredString(data, key);
+}
+
+function metricsSample(data: Fields): MetricsSample {
+  const sample: MetricsSample = {
+    cpu: clamp(requiredNumber(data, 'cpu'), 0, 100),
+    memory: nonNegative(data, 'memory'),
+    requests: nonNegative(data, 'requests'),
+  };
+  const uptime = string(data, 'uptime', true);
+  if (uptime !== undefined) sample.uptime = uptime;
+  const lastActivity = string(data, 'lastActivity', true);
+  if (lastActivity !== undefined) sample.lastActivity = lastActivity;
+  return sample;
+}
+
+const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPayloads[K] } = {
+  container_status_changed(data, receivedAt) {
+    const event: ContainerStatusChanged = {
+      projectId: projectId(data),
+      newStatus: oneOf(data, 'newStatus', CONTAINER_STATUSES) as ContainerStatus,
+      timestamp: timestamp(data, 'timestamp', receivedAt),
+    };
+    const oldStatus = oneOf(data, 'oldStatus', CONTAINER_STATUSES, true);
+    if (oldStatus !== undefined) event.oldStatus = oldStatus;
+    return event;
+  },
+
+  metrics_updated(data) {
+    const event: MetricsUpdated = {
+      projectId: projectId(data),
+      ...metricsSample(data),
+      uptime: string(data, 'uptime', true) ?? '',
+    };
+    return event;
+  },
+
+  deployment_progress(data, receivedAt) {
+    const event: DeploymentProgress = {
+      projectId: projectId(data),
+      message: requiredString(data, 'message'),
+      level: oneOf(data, 'level', LOG_LEVELS) as LogLevel,
+      timestamp: timestamp(data, 'timestamp', receivedAt),
+    };
+    const step = string(data, 'step', true);
+    if (step !== undefined) event.step = step;
+    const progress = number(data, 'progress', true);
+    if (progress !== undefined) event.progress = clamp(progress, 0, 100);
+    return event;
+  },
+
+  auto_shutdown(data) {
+    const value = data.inactiveTime;
+    let inactiveTime: string | number;
+    if (typeof value === 'number') inactiveTime = nonNegative(data, 'inactiveTime');
+    else inactiveTime = requiredString(data, 'inactiveTime');
+    return { projectId: projectId(data), reason: requiredString(data, 'reason'), inactiveTime };
+  },
+
+  snapshot(data) {
+    const list = data.projects;
+    if (!Array.isArray(list)) throw new Invalid('field "projects" must be an array');
+    return { projects: list.map((item, index) => projectSnapshot(item, index)) };
+  },
+};
+
+function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
+  if (!isObject(item)) throw new Invalid(`projects[${index}] must be an object`);
+  try {
+    const project: ProjectSnapshot = {
+      projectId: projectId(item),
+      status: oneOf(item, 'status', CONTAINER_STATUSES) as ContainerStatus,
+    };
+    const name = string(item, 'name', true);
+    if (name !== undefined) project.name = name;
+    const url = string(item, 'url', true);
+    if (url !== undefined) project.url = url;
+    if (item.metrics !== undefined && item.metrics !== null) {
+      if (!isObject(item.metrics)) throw new Invalid('field "metrics" must be an object');
+      project.metrics = metricsSample(item.metrics);
+    }
+    return project;
+  } catch (error) {
+    if (error instanceof Invalid) throw new Invalid(`projects[${index}]: ${error.reason}`);
+    throw error;
+  }
+}
+
+function isEventType(type: string): type is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * Validates an already-parsed payload for a named event type.
+ * @param receivedAt epoch ms used for a missing `timestamp`.
+ */
+export function validateEvent(type: string, data: unknown, receivedAt = Date.now()): ValidationResult {
+  if (!isEventType(type)) return { outcome: 'ignored', type, reason: `unknown event type "${type.slice(0, 80)}"` };
+  if (!isObject(data)) return { outcome: 'rejected', type, reason: 'data must be a JSON object' };
+  try {
+    const reader = readers[type] as (data: Fields, receivedAt: number) => EventPayloads[EventType];
+    return { outcome: 'valid', event: { type, data: reader(data, receivedAt) } as ProtocolEvent };
+  } catch (error) {
+    if (error instanceof Invalid) return { outcome: 'rejected', type, reason: error.reason };
+    return { outcome: 'rejected', type, reason: String(error) };
+  }
+}
+
+/**
+ * Validates one SSE message as it comes off the stream: `type` is the SSE event name (`message`
+ * for an unnamed one) and `raw` its `data` text. An unnamed message must be an envelope
+ * `{ event, data }` or `{ type, data }`.
+ */
+export function validateMessage(type: string, raw: string, receivedAt = Date.now()): ValidationResult {
+  if (type !== 'message' && !isEventType(type)) {
+    return { outcome: 'ignored', type, reason: `unknown event type "${type.slice(0, 80)}"` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { outcome: 'rejected', type, reason: 'data is not valid JSON' };
+  }
+  if (type !== 'message') return validateEvent(type, parsed, receivedAt);
+  if (!isObject(parsed)) return { outcome: 'rejected', type, reason: 'an unnamed message must be an {event, data} envelope' };
+  const inner = parsed.event ?? parsed.type;
+  if (typeof inner !== 'string') {
+    return { outcome: 'rejected', type, reason: 'an unnamed message must be an {event, data} envelope' };
+  }
+  return validateEvent(inner, parsed.data, receivedAt);
+}
+
+/** Accepts a REST project list: an array, or `{ projects: [...] }`. */
+export function validateProjectList(value: unknown): ValidationResult {
+  const list = Array.isArray(value) ? value : isObject(value) ? value.projects : undefined;
+  return validateEvent('snapshot', { projects: list });
+}
+
+export function isContainerStatus(value: unknown): value is ContainerStatus {
+  return typeof value === 'string' && (CONTAINER_STATUSES as readonly string[]).includes(value);
+}
+
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,383 @@
+import { MetricsHistory } from './metrics-history.js';
+import type { ContainerStatus, LogLevel, ProtocolEvent, Snapshot } from './protocol.js';
+import { Ring } from './ring.js';
+
+/** One log line as held by the store. `time` is epoch ms; `seq` orders entries across projects. */
+export interface LogEntry {
+  seq: number;
+  projectId: string;
+  time: number;
+  /** Absent for entries given by a host with no known level; they stay visible under every filter. */
+  level?: LogLevel;
+  message: string;
+  step?: string;
+  progress?: number;
+}
+
+export interface ProjectState {
+  readonly projectId: string;
+  name?: string;
+  url?: string;
+  /** Undefined until a status is known. */
+  status?: ContainerStatus;
+  statusChangedAt?: number;
+  readonly metrics: MetricsHistory;
+  readonly logs: Ring<LogEntry>;
+  /** The latest deployment step and progress. */
+  deployment?: { step?: string; progress?: number; message: string; time: number };
+  /** The last `error` entry. */
+  lastError?: { message: string; time: number };
+  /** Set by `auto_shutdown`. */
+  autoShutdown?: { reason: string; inactiveTime: string | number; time: number };
+  /** Incremented on every change, so a view can tell cheaply whether it is current. */
+  version: number;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** What the last failed attempt said. */
+export interface ConnectionError {
+  status?: number;
+  message: string;
+  willRetry: boolean;
+}
+
+export interface ConnectionStats {
+  /** Every message that reached the provider. */
+  received: number;
+  applied: number;
+  rejected: number;
+  ignored: number;
+  duplicates: number;
+  /** Connections opened after the first. */
+  reconnects: number;
+  /** Log entries evicted by `log-limit`, all projects. */
+  dropped: number;
+  /** Projects evicted by `max-projects`. */
+  evicted: number;
+  /** Reopens after `stale-timeout`. */
+  stale: number;
+  transport: 'eventsource' | 'fetch';
+}
+
+/** The connection as the indicator shows it. */
+export interface ConnectionInfo {
+  state: ConnectionState;
+  url: string;
+  /** Why the connection is closed: waiting to retry, closed on request, or refused authorization. */
+  closedReason: 'retrying' | 'disconnected' | 'unauthorized';
+  lastError?: ConnectionError;
+  stats: ConnectionStats;
+}
+
+export interface StoreOptions {
+  /** Points kept per project. Default 300. */
+  metricsHistory?: number;
+  /** Log entries kept per project (and across all projects). Default 5000. */
+  logLimit?: number;
+  /** Projects kept; beyond it the least recently updated one that nobody watches is evicted. Default 5000. */
+  maxProjects?: number;
+  /** Runs the notification pass; defaults to the next animation frame. */
+  schedule?: (flush: () => void) => void;
+}
+
+type Listener = () => void;
+
+const defaultSchedule = (flush: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
+  else setTimeout(flush, 16);
+};
+
+export function createStats(transport: ConnectionStats['transport'] = 'eventsource'): ConnectionStats {
+  return { received: 0, applied: 0, rejected: 0, ignored: 0, duplicates: 0, reconnects: 0, dropped: 0, evicted: 0, stale: 0, transport };
+}
+
+/**
+ * The state of every project, shared by all the elements under one provider.
+ *
+ * Events are applied at once; listeners are told at most once per animation frame, however many
+ * events arrived in it, so a burst of 10,000 events costs each element one render. A hidden tab runs
+ * no animation frames: it renders nothing and catches up when it is shown again.
+ */
+export class LiveStore {
+  /** Points kept per project; applies to projects seen from now on. */
+  metricsHistory: number;
+  #logLimit: number;
+  /** Projects kept before the least recently updated unwatched one is evicted. */
+  maxProjects: number;
+  readonly connection: ConnectionInfo;
+
+  #projects = new Map<string, ProjectState>();
+  #allLogs: Ring<LogEntry>;
+  #seq = 0;
+  #schedule: (flush: () => void) => void;
+
+  #listeners = new Map<string, Set<Listener>>();
+  #anyListeners = new Set<Listener>();
+  #connectionListeners = new Set<Listener>();
+  #dirty = new Set<string>();
+  #connectionDirty = false;
+  #scheduled = false;
+
+  constructor(options: StoreOptions = {}) {
+    this.metricsHistory = positive(options.metricsHistory, 300);
+    this.#logLimit = positive(options.logLimit, 5000);
+    this.maxProjects = positive(options.maxProjects, 5000);
+    this.#schedule = options.schedule ?? defaultSchedule;
+    this.#allLogs = new Ring(this.#logLimit);
+    this.connection = { state: 'closed', url: '', closedReason: 'disconnected', stats: createStats() };
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  get size(): number {
+    return this.#projects.size;
+  }
+
+  projectIds(): string[] {
+    return [...this.#projects.keys()];
+  }
+
+  getProject(projectId: string): ProjectState | undefined {
+    return this.#projects.get(projectId);
+  }
+
+  /** Log entries of one project, or of every project (newest `logLimit` across all) when `projectId` is undefined. */
+  logs(projectId?: string): Ring<LogEntry> {
+    if (projectId === undefined) return this.#allLogs;
+    return this.#projects.get(projectId)?.logs ?? EMPTY_LOGS;
+  }
+
+  get logLimit(): number {
+    return this.#logLimit;
+  }
+
+  set logLimit(limit: number) {
+    this.#logLimit = positive(limit, 5000);
+    let dropped = 0;
+    for (const project of this.#projects.values()) dropped += project.logs.resize(this.#logLimit);
+    this.#allLogs.resize(this.#logLimit);
+    this.connection.stats.dropped += dropped;
+    this.#markAll();
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  /** Applies one validated protocol event. `receivedAt` is epoch ms. */
+  apply(event: ProtocolEvent, receivedAt = Date.now()): void {
+    switch (event.type) {
+      case 'container_status_changed': {
+        const project = this.#touch(event.data.projectId);
+        this.#setStatus(project, event.data.newStatus, timeOf(event.data.timestamp, receivedAt));
+        break;
+      }
+      case 'metrics_updated': {
+        const project = this.#touch(event.data.projectId);
+        project.metrics.push(receivedAt, event.data);
+        break;
+      }
+      case 'deployment_progress': {
+        const { data } = event;
+        const project = this.#touch(data.projectId);
+        const time = timeOf(data.timestamp, receivedAt);
+        const entry: LogEntry = { seq: ++this.#seq, projectId: data.projectId, time, level: data.level, message: data.message };
+        if (data.step !== undefined) entry.step = data.step;
+        if (data.progress !== undefined) entry.progress = data.progress;
+        this.#appendLog(project, entry);
+        if (data.step !== undefined || data.progress !== undefined) {
+          project.deployment = {
+            step: data.step ?? project.deployment?.step,
+            progress: data.progress ?? project.deployment?.progress,
+            message: data.message,
+            time,
+          };
+        }
+        if (data.level === 'error') project.lastError = { message: data.message, time };
+        break;
+      }
+      case 'auto_shutdown': {
+        const { data } = event;
+        const project = this.#touch(data.projectId);
+        project.autoShutdown = { reason: data.reason, inactiveTime: data.inactiveTime, time: receivedAt };
+        this.#setStatus(project, 'inactive', receivedAt);
+        break;
+      }
+      case 'snapshot':
+        this.applySnapshot(event.data, receivedAt);
+        return;
+    }
+    this.#mark(event.data.projectId);
+  }
+
+  /**
+   * Replaces the known projects with the snapshot's: projects it does not list are removed, the
+   * others take its status, name and url. Logs and metrics already received are kept.
+   */
+  applySnapshot(snapshot: Snapshot, receivedAt = Date.now()): void {
+    const listed = new Set<string>();
+    for (const item of snapshot.projects) {
+      listed.add(item.projectId);
+      const project = this.#touch(item.projectId);
+      if (item.name !== undefined) project.name = item.name;
+      if (item.url !== undefined) project.url = item.url;
+      this.#setStatus(project, item.status, receivedAt);
+      if (item.metrics && project.metrics.length === 0) project.metrics.push(receivedAt, item.metrics);
+      this.#mark(item.projectId);
+    }
+    for (const id of [...this.#projects.keys()]) {
+      if (!listed.has(id)) this.removeProject(id);
+    }
+  }
+
+  removeProject(projectId: string): void {
+    if (this.#projects.delete(projectId)) this.#mark(projectId);
+  }
+
+  /** Empties one project's log, or every log when `projectId` is undefined. */
+  clearLogs(projectId?: string): void {
+    if (projectId === undefined) {
+      for (const project of this.#projects.values()) project.logs.clear();
+      this.#allLogs.clear();
+      this.#markAll();
+      return;
+    }
+    const project = this.#projects.get(projectId);
+    if (!project) return;
+    project.logs.clear();
+    this.#mark(projectId);
+  }
+
+  /** Updates the connection slice the indicator shows. */
+  setConnection(update: Partial<Omit<ConnectionInfo, 'stats'>>): void {
+    Object.assign(this.connection, update);
+    this.markConnection();
+  }
+
+  /** Tells connection listeners (at the next frame) that `connection` or its stats changed. */
+  markConnection(): void {
+    this.#connectionDirty = true;
+    this.#request();
+  }
+
+  // ---- listening -----------------------------------------------------------------------------
+
+  /** Calls `listener` at most once per frame after the project changed (or was removed). */
+  subscribe(projectId: string, listener: Listener): () => void {
+    let set = this.#listeners.get(projectId);
+    if (!set) this.#listeners.set(projectId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#listeners.get(projectId) === set) this.#listeners.delete(projectId);
+    };
+  }
+
+  /** Calls `listener` at most once per frame after any project changed. */
+  subscribeAll(listener: Listener): () => void {
+    this.#anyListeners.add(listener);
+    return () => this.#anyListeners.delete(listener);
+  }
+
+  /** Calls `listener` at most once per frame after the connection state or counters changed. */
+  subscribeConnection(listener: Listener): () => void {
+    this.#connectionListeners.add(listener);
+    return () => this.#connectionListeners.delete(listener);
+  }
+
+  /** Runs the pending notifications now instead of at the next frame. */
+  flush(): void {
+    this.#scheduled = false;
+    const dirty = [...this.#dirty];
+    const connection = this.#connectionDirty;
+    this.#dirty.clear();
+    this.#connectionDirty = false;
+    for (const id of dirty) {
+      const set = this.#listeners.get(id);
+      if (set) for (const listener of [...set]) listener();
+    }
+    if (dirty.length > 0) for (const listener of [...this.#anyListeners]) listener();
+    if (connection) for (const listener of [...this.#connectionListeners]) listener();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /** Returns the project, creating it, and marks it most recently updated. */
+  #touch(projectId: string): ProjectState {
+    let project = this.#projects.get(projectId);
+    if (project) {
+      // Map order is the recency order used by eviction.
+      this.#projects.delete(projectId);
+      this.#projects.set(projectId, project);
+      project.version += 1;
+      return project;
+    }
+    project = {
+      projectId,
+      metrics: new MetricsHistory(this.metricsHistory),
+      logs: new Ring<LogEntry>(this.#logLimit),
+      version: 1,
+    };
+    this.#projects.set(projectId, project);
+    if (this.#projects.size > this.maxProjects) this.#evict(projectId);
+    return project;
+  }
+
+  /** Drops the least recently updated project that no element is showing. */
+  #evict(keep: string): void {
+    for (const id of this.#projects.keys()) {
+      if (id === keep || this.#listeners.has(id)) continue;
+      this.#projects.delete(id);
+      this.connection.stats.evicted += 1;
+      this.markConnection();
+      return;
+    }
+  }
+
+  #setStatus(project: ProjectState, status: ContainerStatus, time: number): void {
+    if (project.status === status) return;
+    project.status = status;
+    project.statusChangedAt = time;
+    if (status === 'deploying') project.lastError = undefined;
+    if (status !== 'inactive') project.autoShutdown = undefined;
+  }
+
+  #appendLog(project: ProjectState, entry: LogEntry): void {
+    if (project.logs.push(entry)) {
+      this.connection.stats.dropped += 1;
+      this.markConnection();
+    }
+    this.#allLogs.push(entry);
+  }
+
+  #mark(projectId: string): void {
+    this.#dirty.add(projectId);
+    this.#request();
+  }
+
+  #markAll(): void {
+    for (const id of this.#projects.keys()) this.#dirty.add(id);
+    for (const id of this.#listeners.keys()) this.#dirty.add(id);
+    // A log cleared with no project known still concerns the all-projects views.
+    this.#dirty.add('');
+    this.#request();
+  }
+
+  #request(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => {
+      if (this.#scheduled) this.flush();
+    });
+  }
+}
+
+const EMPTY_LOGS = new Ring<LogEntry>(1);
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function timeOf(iso: string, fallback: number): number {
+  const time = Date.parse(iso);
+  return Number.isFinite(time) ? time : fallback;
+}

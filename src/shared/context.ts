@@ -1,0 +1,21 @@
+import { createContext } from '@lit/context';
+import type { LiveStore } from '../core/store.js';
+
+/** The answer of a REST call to the backend (or to the mock backend in mock mode). */
+export interface ServiceResponse {
+  status: number;
+  statusText: string;
+  body: unknown;
+}
+
+/**
+ * What a provider gives its descendants: a stable service, never data. Elements subscribe to the
+ * slice of `store` they show.
+ */
+export interface LiveService {
+  readonly store: LiveStore;
+  /** Calls `method path` (path relative to the API base, e.g. `/containers/web/start`). */
+  request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse>;
+}
+
+export const liveContext = createContext<LiveService | undefined>(Symbol.for('live-elements/service'));

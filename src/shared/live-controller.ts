@@ -1,0 +1,83 @@
+import { ContextConsumer } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LiveStore, ProjectState } from '../core/store.js';
+import { liveContext, type LiveService } from './context.js';
+
+export interface LiveControllerOptions {
+  /** The project to watch; read again on every `sync()`. */
+  project?: () => string | undefined;
+  /** Watch every project (the all-projects log view). */
+  all?: boolean;
+  /** Watch the connection state and counters. */
+  connection?: boolean;
+}
+
+/**
+ * Connects an element to its nearest `<sse-provider>` and re-renders it — at most once per frame —
+ * when the slice it shows changes. Without a provider the element stays in presentational mode.
+ */
+export class LiveController implements ReactiveController {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: LiveControllerOptions;
+  readonly #consumer: ContextConsumer<typeof liveContext, ReactiveControllerHost & HTMLElement>;
+  #unsubscribe: (() => void)[] = [];
+  #subscribedTo: { store?: LiveStore; project?: string } = {};
+  #connected = false;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: LiveControllerOptions) {
+    this.#host = host;
+    this.#options = options;
+    this.#consumer = new ContextConsumer(host, {
+      context: liveContext,
+      subscribe: true,
+      callback: () => this.sync(),
+    });
+    host.addController(this);
+  }
+
+  /** The nearest provider's service, or undefined in presentational mode. */
+  get service(): LiveService | undefined {
+    return this.#consumer.value;
+  }
+
+  get store(): LiveStore | undefined {
+    return this.#consumer.value?.store;
+  }
+
+  /** The watched project's state, or undefined when there is no provider or it does not know it. */
+  get project(): ProjectState | undefined {
+    const id = this.#options.project?.();
+    return id === undefined ? undefined : this.store?.getProject(id);
+  }
+
+  hostConnected(): void {
+    this.#connected = true;
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.#connected = false;
+    this.#release();
+  }
+
+  /** Subscribes to what the host shows now; call it when the watched project id changes. */
+  sync(): void {
+    const store = this.#connected ? this.store : undefined;
+    const project = this.#options.project?.();
+    if (store === this.#subscribedTo.store && project === this.#subscribedTo.project) return;
+    this.#release();
+    this.#subscribedTo = { store, project };
+    if (!store) return;
+    const update = () => this.#host.requestUpdate();
+    if (project !== undefined) this.#unsubscribe.push(store.subscribe(project, update));
+    if (this.#options.all) this.#unsubscribe.push(store.subscribeAll(update));
+    if (this.#options.connection) this.#unsubscribe.push(store.subscribeConnection(update));
+    this.#host.requestUpdate();
+  }
+
+  #release(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#unsubscribe = [];
+    this.#subscribedTo = {};
+  }
+}

@@ -1,0 +1,285 @@
+import { ContextProvider } from '@lit/context';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { LiveClient, type ClientEvent } from '../core/client.js';
+import type { EventSourceFactory } from '../core/connection.js';
+import type { EventPayloads } from '../core/protocol.js';
+import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats } from '../core/store.js';
+import { liveContext, type LiveService, type ServiceResponse } from '../shared/context.js';
+import type { MockBackend } from '../mock/index.js';
+
+export interface SseStateChangeDetail {
+  state: ConnectionState;
+  previous: ConnectionState;
+}
+
+export interface SseInvalidEventDetail {
+  /** The event type as received (`message` for an unnamed one, `snapshot` for `snapshot-url`). */
+  type: string;
+  reason: string;
+}
+
+/** DOM event names for the protocol's event types. */
+const DOM_EVENT_NAMES = {
+  container_status_changed: 'container-status-changed',
+  metrics_updated: 'metrics-updated',
+  deployment_progress: 'deployment-progress',
+  auto_shutdown: 'auto-shutdown',
+  snapshot: 'snapshot',
+} as const;
+
+/**
+ * Holds the connection to an SSE endpoint and the state of every project, and provides both to the
+ * elements inside it. Nested providers are allowed: each element uses its nearest one.
+ *
+ * @summary The connection and shared state for the live elements inside it.
+ *
+ * @slot - The page content whose live elements use this provider.
+ *
+ * @fires {CustomEvent<SseStateChangeDetail>} sse-state-change - The connection state changed.
+ * @fires {CustomEvent<SseInvalidEventDetail>} sse-invalid-event - A message was dropped as invalid; says why.
+ * @fires {CustomEvent<ConnectionError>} sse-error - An attempt to connect failed or the stream broke.
+ * @fires {CustomEvent<ContainerStatusChanged>} container-status-changed - A valid `container_status_changed` was applied.
+ * @fires {CustomEvent<MetricsUpdated>} metrics-updated - A valid `metrics_updated` was applied.
+ * @fires {CustomEvent<DeploymentProgress>} deployment-progress - A valid `deployment_progress` was applied.
+ * @fires {CustomEvent<AutoShutdown>} auto-shutdown - A valid `auto_shutdown` was applied.
+ * @fires {CustomEvent<Snapshot>} snapshot - A valid `snapshot` was applied.
+ */
+export class SseProvider extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** The state of every project under this provider. A stable object for the element's lifetime. */
+  readonly store = new LiveStore();
+
+  #client: LiveClient | undefined;
+  /** What the current client was made for; a change of any of these means a new connection. */
+  #clientKey = '';
+  #clientBackend: MockBackend | undefined;
+  #clientFactory: EventSourceFactory | undefined;
+  #mockLoad: Promise<unknown> | undefined;
+  #defaultMock: MockBackend | undefined;
+  /** False after `disconnect()`, until `connect()` or `reconnect()`. */
+  #wanted = true;
+
+  readonly #service: LiveService = {
+    store: this.store,
+    request: (method, path, signal) => this.#request(method, path, signal),
+  };
+
+  constructor() {
+    super();
+    // Provided once: the service is stable; elements subscribe to the store for changes.
+    new ContextProvider(this, { context: liveContext, initialValue: this.#service });
+  }
+
+  /** The SSE endpoint. */
+  @property() url = '';
+
+  /** Use the bundled mock backend instead of the network. */
+  @property({ type: Boolean, reflect: true }) mock = false;
+
+  /** Send cookies with a cross-origin stream. */
+  @property({ type: Boolean, attribute: 'with-credentials' }) withCredentials = false;
+
+  /** An optional `GET` of the project list, applied on every (re)connect to reconcile state. */
+  @property({ attribute: 'snapshot-url' }) snapshotUrl = '';
+
+  /** Base path of the REST endpoints used by the action buttons. */
+  @property({ attribute: 'api-base' }) apiBase = '/api';
+
+  /** The smallest reconnect delay, in ms. */
+  @property({ type: Number, attribute: 'reconnect-min' }) reconnectMin = 1000;
+
+  /** The largest reconnect delay, in ms. */
+  @property({ type: Number, attribute: 'reconnect-max' }) reconnectMax = 30000;
+
+  /** Metrics points kept per project. */
+  @property({ type: Number, attribute: 'metrics-history' }) metricsHistory = 300;
+
+  /** Log entries kept per project; older ones are dropped and counted in `stats.dropped`. */
+  @property({ type: Number, attribute: 'log-limit' }) logLimit = 5000;
+
+  /** Projects kept; beyond it the least recently updated one that no element shows is evicted. */
+  @property({ type: Number, attribute: 'max-projects' }) maxProjects = 5000;
+
+  /** The connection state: `connecting`, `open` or `closed`. Reflected as an attribute. */
+  @property({ reflect: true }) state: ConnectionState = 'closed';
+
+  /** The mock backend used in mock mode; a default simulation when not set. Setting it implies `mock`. */
+  @property({ attribute: false }) mockBackend: MockBackend | undefined;
+
+  /** Opens streams; the browser's `EventSource` by default. Inject one to use another client. */
+  @property({ attribute: false }) eventSourceFactory: EventSourceFactory | undefined;
+
+  /** The message counters: `applied + rejected + ignored + duplicates = received`. */
+  get stats(): ConnectionStats {
+    return { ...this.store.connection.stats };
+  }
+
+  /** The mock backend in use, once mock mode has started. */
+  get activeMockBackend(): MockBackend | undefined {
+    return this.mockBackend ?? (this.mock ? this.#defaultMock : undefined);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A provider moved in the document keeps its store and its resume id, and reconnects.
+    if (this.hasUpdated) {
+      if (this.#client && this.#wanted) this.#client.connect();
+      else this.#sync();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#mockLoad = undefined;
+    this.#client?.disconnect();
+    if (!this.#client) this.#setState('closed');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('logLimit')) this.store.logLimit = this.logLimit;
+    if (changed.has('metricsHistory')) this.store.metricsHistory = this.metricsHistory;
+    if (changed.has('maxProjects')) this.store.maxProjects = this.maxProjects;
+    // Before render, so the state it sets is part of this update rather than scheduling another.
+    this.#sync();
+  }
+
+  /** Opens the connection if it is closed. */
+  connect(): void {
+    this.#wanted = true;
+    if (this.#client) this.#client.connect();
+    else this.#sync();
+  }
+
+  /** Closes the connection and stops reconnecting until `connect()` or `reconnect()`. */
+  disconnect(): void {
+    this.#wanted = false;
+    this.#mockLoad = undefined;
+    this.#client?.disconnect();
+    if (!this.#client) this.#setState('closed');
+  }
+
+  /** Closes the connection and opens a new one now, resuming from the last event id. */
+  reconnect(): void {
+    this.#wanted = true;
+    if (this.#client) this.#client.reconnect();
+    else this.#sync();
+  }
+
+  override render() {
+    return html`<slot></slot>`;
+  }
+
+  /** Replaces the client when the attributes that define the connection changed. */
+  #sync(): void {
+    if (!this.isConnected) return;
+    const mock = this.mock || this.mockBackend !== undefined;
+    const key = JSON.stringify([this.url, mock, this.withCredentials, this.snapshotUrl, this.reconnectMin, this.reconnectMax]);
+    const changed = key !== this.#clientKey || this.mockBackend !== this.#clientBackend || this.eventSourceFactory !== this.#clientFactory;
+    if (!changed && (this.#client || this.#mockLoad)) return;
+    this.#clientKey = key;
+    this.#clientBackend = this.mockBackend;
+    this.#clientFactory = this.eventSourceFactory;
+    this.#mockLoad = undefined;
+    this.#client?.disconnect();
+    this.#client = undefined;
+    if (mock) this.#startMock();
+    else if (this.url) this.#start(this.eventSourceFactory);
+  }
+
+  #startMock(): void {
+    if (this.#wanted) this.#setState('connecting');
+    const load = (this.#mockLoad = import('../mock/index.js').then((mock) => {
+      // The attributes may have changed, or the element left, while the module loaded.
+      if (this.#mockLoad !== load) return;
+      this.#mockLoad = undefined;
+      const backend = this.mockBackend ?? (this.#defaultMock ??= mock.getDefaultMockBackend());
+      this.#start((url, init) => new mock.MockEventSource(url, init, backend));
+    }));
+  }
+
+  #start(factory: EventSourceFactory | undefined): void {
+    this.#client = new LiveClient({
+      url: this.url || '/api/containers/events',
+      store: this.store,
+      factory,
+      withCredentials: this.withCredentials,
+      reconnectMin: this.reconnectMin,
+      reconnectMax: this.reconnectMax,
+      snapshotUrl: this.snapshotUrl || undefined,
+      onEvent: (event) => this.#onClientEvent(event),
+    });
+    if (this.#wanted && this.isConnected) this.#client.connect();
+    else this.#setState('closed');
+  }
+
+  #onClientEvent(event: ClientEvent): void {
+    switch (event.kind) {
+      case 'state':
+        this.#setState(event.state);
+        break;
+      case 'applied':
+        this.#emit(DOM_EVENT_NAMES[event.event.type], event.event.data);
+        break;
+      case 'invalid':
+        this.#emit('sse-invalid-event', { type: event.type, reason: event.reason });
+        break;
+      case 'error':
+        this.#emit('sse-error', event.error);
+        break;
+    }
+  }
+
+  #setState(state: ConnectionState): void {
+    const previous = this.state;
+    if (previous === state) return;
+    this.state = state;
+    this.#emit('sse-state-change', { state, previous });
+  }
+
+  #emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  async #request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse> {
+    const backend = this.activeMockBackend;
+    if (backend) return backend.request(method, path);
+    const base = this.apiBase.replace(/\/+$/, '');
+    const response = await fetch(`${base}${path}`, {
+      method,
+      signal,
+      credentials: this.withCredentials ? 'include' : 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: keep the text for the error message.
+    }
+    return { status: response.status, statusText: response.statusText, body };
+  }
+}
+
+type ProviderEvents = {
+  'sse-state-change': CustomEvent<SseStateChangeDetail>;
+  'sse-invalid-event': CustomEvent<SseInvalidEventDetail>;
+  'sse-error': CustomEvent<ConnectionError>;
+  'container-status-changed': CustomEvent<EventPayloads['container_status_changed']>;
+  'metrics-updated': CustomEvent<EventPayloads['metrics_updated']>;
+  'deployment-progress': CustomEvent<EventPayloads['deployment_progress']>;
+  'auto-shutdown': CustomEvent<EventPayloads['auto_shutdown']>;
+  snapshot: CustomEvent<EventPayloads['snapshot']>;
+};
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ProviderEvents {}
+}
+

@@ -1,0 +1,222 @@
+import { expect } from '@open-wc/testing';
+import { ManualClock } from '../src/core/clock.js';
+import { LiveClient } from '../src/core/client.js';
+import { SseConnection, type EventSourceLike } from '../src/core/connection.js';
+import { LiveStore, type ConnectionError, type ConnectionState } from '../src/core/store.js';
+import './helpers.js';
+
+/** A scripted stand-in for a browser `EventSource`. */
+class FakeSource extends EventTarget implements EventSourceLike {
+  static all: FakeSource[] = [];
+  readyState = 0;
+  closed = false;
+  constructor(readonly url: string) {
+    super();
+    FakeSource.all.push(this);
+  }
+  open(): void {
+    this.readyState = 1;
+    this.dispatchEvent(new Event('open'));
+  }
+  /** Like a browser: `lastEventId` persists onto messages that carry no id of their own. */
+  lastId = '';
+  send(type: string, data: unknown, id?: string): void {
+    if (id !== undefined) this.lastId = id;
+    this.dispatchEvent(new MessageEvent(type, { data: typeof data === 'string' ? data : JSON.stringify(data), lastEventId: this.lastId }));
+  }
+  /** A browser that gave up for good (HTTP 500, wrong content type) is CLOSED when it fires error. */
+  fail(gaveUp = true): void {
+    this.readyState = gaveUp ? 2 : 0;
+    this.dispatchEvent(new Event('error'));
+  }
+  close(): void {
+    this.readyState = 2;
+    this.closed = true;
+  }
+  static latest(): FakeSource {
+    return FakeSource.all[FakeSource.all.length - 1]!;
+  }
+}
+
+const logData = (i: number) => ({ projectId: 'p', message: `line ${i}`, level: 'info', timestamp: '2026-01-01T00:00:00Z' });
+
+function setup(options: { min?: number; max?: number; random?: () => number } = {}) {
+  FakeSource.all = [];
+  const clock = new ManualClock();
+  const states: ConnectionState[] = [];
+  const errors: ConnectionError[] = [];
+  const store = new LiveStore();
+  const client = new LiveClient({
+    url: '/events?x=1',
+    store,
+    clock,
+    factory: (url) => new FakeSource(url),
+    reconnectMin: options.min ?? 1000,
+    reconnectMax: options.max ?? 30000,
+    random: options.random ?? (() => 0.5),
+    onEvent: (event) => {
+      if (event.kind === 'state') states.push(event.state);
+      if (event.kind === 'error') errors.push(event.error);
+    },
+  });
+  return { clock, states, errors, store, client };
+}
+
+describe('SseConnection', () => {
+  it('goes connecting → open, and closed on disconnect', () => {
+    const { client, states } = setup();
+    expect(client.state).to.equal('closed');
+    client.connect();
+    expect(client.state).to.equal('connecting');
+    FakeSource.latest().open();
+    expect(client.state).to.equal('open');
+    client.disconnect();
+    expect(states).to.deep.equal(['connecting', 'open', 'closed']);
+    expect(FakeSource.latest().closed).to.equal(true);
+  });
+
+  it('reconnects after the browser gives up for good, with growing backoff, forever', () => {
+    const { client, clock, errors, store } = setup({ min: 1000, max: 8000 });
+    client.connect();
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const source = FakeSource.latest();
+      source.fail(true);
+      expect(source.closed, 'the failed source is closed').to.equal(true);
+      expect(client.state).to.equal('closed');
+      expect(store.connection.closedReason).to.equal('retrying');
+      const before = FakeSource.all.length;
+      let waited = 0;
+      while (FakeSource.all.length === before) {
+        clock.advance(50);
+        waited += 50;
+        expect(waited, 'a retry is always scheduled').to.be.below(60000);
+      }
+      delays.push(waited);
+      expect(client.state).to.equal('connecting');
+    }
+    // random() = 0.5 → three quarters of min·2ⁿ, capped at max.
+    expect(delays.slice(0, 5)).to.deep.equal([750, 1500, 3000, 6000, 6000]);
+    expect(errors.every((error) => error.willRetry)).to.equal(true);
+    expect(errors).to.have.length(12);
+    // Opening resets the backoff.
+    FakeSource.latest().open();
+    FakeSource.latest().fail(false);
+    clock.advance(749);
+    const count = FakeSource.all.length;
+    clock.advance(1);
+    expect(FakeSource.all.length).to.equal(count + 1);
+    client.disconnect();
+  });
+
+  it('keeps the jitter within half and all of the nominal delay', () => {
+    for (const random of [0, 0.25, 0.999]) {
+      const connection = new SseConnection({
+        url: '/e',
+        eventTypes: [],
+        reconnectMin: 500,
+        reconnectMax: 4000,
+        random: () => random,
+        onMessage() {},
+        onStateChange() {},
+        onError() {},
+      });
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const nominal = Math.min(4000, 500 * 2 ** attempt);
+        const delay = connection.backoff(attempt);
+        expect(delay).to.be.within(nominal / 2, nominal);
+      }
+    }
+  });
+
+  it('takes over the browser’s own retry and resumes with the last id in the URL', () => {
+    const { client, clock } = setup();
+    client.connect();
+    const first = FakeSource.latest();
+    expect(first.url).to.equal('/events?x=1');
+    first.open();
+    first.send('deployment_progress', logData(1), '7');
+    first.fail(false);
+    expect(first.closed, 'the browser is not left retrying on its own').to.equal(true);
+    clock.advance(1000);
+    expect(FakeSource.latest().url).to.equal('/events?x=1&lastEventId=7');
+    client.disconnect();
+  });
+
+  it('drops messages whose id was already applied, and never drops one without an id', () => {
+    const { client, clock, store } = setup();
+    client.connect();
+    let source = FakeSource.latest();
+    source.open();
+    source.send('deployment_progress', logData(1), '1');
+    source.send('deployment_progress', logData(2), '2');
+    // No id of its own: the browser repeats "2" as lastEventId; it must not count as a duplicate.
+    source.send('deployment_progress', logData(3));
+    source.fail(false);
+    clock.advance(2000);
+    source = FakeSource.latest();
+    source.open();
+    // A careless server replays from before the resume id.
+    source.send('deployment_progress', logData(1), '1');
+    source.send('deployment_progress', logData(2), '2');
+    source.send('deployment_progress', logData(4), '4');
+    const messages = store.logs('p').toArray().map((entry) => entry.message);
+    expect(messages).to.deep.equal(['line 1', 'line 2', 'line 3', 'line 4']);
+    const stats = store.connection.stats;
+    expect(stats).to.include({ received: 6, applied: 4, duplicates: 2, reconnects: 1 });
+    expect(stats.applied + stats.rejected + stats.ignored + stats.duplicates).to.equal(stats.received);
+    client.disconnect();
+  });
+
+  it('counts every outcome: applied, rejected, ignored, duplicate', () => {
+    const { client, store } = setup();
+    client.connect();
+    const source = FakeSource.latest();
+    source.open();
+    source.send('deployment_progress', logData(1), 'a');
+    source.send('deployment_progress', '{broken', 'b');
+    source.send('message', { event: 'metrics_updated', data: { projectId: 'p', cpu: 1, memory: 1, requests: 1, uptime: '' } }, 'c');
+    source.send('message', { event: 'something_new', data: {} }, 'd');
+    source.send('deployment_progress', logData(1), 'a');
+    expect(store.connection.stats).to.include({ received: 5, applied: 2, rejected: 1, ignored: 1, duplicates: 1 });
+    client.disconnect();
+  });
+
+  it('stops retrying on disconnect and reconnects at once on reconnect()', () => {
+    const { client, clock, states } = setup();
+    client.connect();
+    FakeSource.latest().fail(true);
+    client.disconnect();
+    const count = FakeSource.all.length;
+    clock.advance(120000);
+    expect(FakeSource.all.length, 'no retry after disconnect').to.equal(count);
+    expect(clock.pending).to.equal(0);
+    client.reconnect();
+    expect(FakeSource.all.length).to.equal(count + 1);
+    expect(states[states.length - 1]).to.equal('connecting');
+    client.disconnect();
+  });
+
+  it('reports a factory that throws as a failure and retries', () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const errors: ConnectionError[] = [];
+    const connection = new SseConnection({
+      url: 'http://[bad',
+      eventTypes: [],
+      clock,
+      factory: () => {
+        calls += 1;
+        throw new SyntaxError('Invalid URL');
+      },
+      onMessage() {},
+      onStateChange() {},
+      onError: (error) => errors.push(error),
+    });
+    connection.connect();
+    expect(errors[0]?.message).to.match(/Invalid URL/);
+    clock.advance(1000);
+    expect(calls).to.equal(2);
+    connection.disconnect();
+  });
+});

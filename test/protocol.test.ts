@@ -1,0 +1,122 @@
+import { expect } from '@open-wc/testing';
+import { MAX_STRING_LENGTH, validateEvent, validateMessage, validateProjectList, type ValidationResult } from '../src/core/protocol.js';
+import './helpers.js';
+
+const NOW = Date.UTC(2026, 0, 1);
+
+const valid = {
+  container_status_changed: { projectId: 'web', oldStatus: 'stopped', newStatus: 'deploying', timestamp: '2026-01-01T00:00:00.000Z' },
+  metrics_updated: { projectId: 'web', cpu: 42.5, memory: 512, requests: 1200, uptime: '2h 15m', lastActivity: '2026-01-01T00:00:00.000Z' },
+  deployment_progress: { projectId: 'web', message: 'Building image', level: 'info', timestamp: '2026-01-01T00:00:00.000Z', step: 'build', progress: 40 },
+  auto_shutdown: { projectId: 'web', reason: 'No traffic for 30 minutes', inactiveTime: '30m' },
+  snapshot: { projects: [{ projectId: 'web', name: 'Web', status: 'running', url: 'https://web.example', metrics: { cpu: 1, memory: 2, requests: 3 } }] },
+} as const;
+
+function reasonOf(result: ValidationResult): string {
+  expect(result.outcome, JSON.stringify(result)).to.equal('rejected');
+  return result.outcome === 'rejected' ? result.reason : '';
+}
+
+describe('protocol validation', () => {
+  for (const [type, data] of Object.entries(valid)) {
+    it(`accepts a valid ${type} as a named event and in both envelope forms`, () => {
+      const named = validateMessage(type, JSON.stringify(data), NOW);
+      expect(named.outcome).to.equal('valid');
+      const envelope = validateMessage('message', JSON.stringify({ event: type, data }), NOW);
+      expect(envelope).to.deep.equal(named);
+      const typed = validateMessage('message', JSON.stringify({ type, data }), NOW);
+      expect(typed).to.deep.equal(named);
+      if (named.outcome === 'valid') expect(named.event.type).to.equal(type);
+    });
+  }
+
+  const invalid: [string, string, Record<string, unknown>, RegExp][] = [
+    ['container_status_changed', 'missing projectId', { newStatus: 'running' }, /missing field "projectId"/],
+    ['container_status_changed', 'unknown status', { projectId: 'a', newStatus: 'exploded' }, /unknown value "exploded"/],
+    ['container_status_changed', 'unknown old status', { projectId: 'a', oldStatus: 'x', newStatus: 'running' }, /oldStatus/],
+    ['container_status_changed', 'empty project id', { projectId: '', newStatus: 'running' }, /1–256/],
+    ['container_status_changed', 'project id too long', { projectId: 'x'.repeat(257), newStatus: 'running' }, /1–256/],
+    ['metrics_updated', 'missing cpu', { projectId: 'a', memory: 1, requests: 1, uptime: '1m' }, /missing field "cpu"/],
+    ['metrics_updated', 'cpu as a string', { projectId: 'a', cpu: '5', memory: 1, requests: 1, uptime: '1m' }, /"cpu" must be a number/],
+    ['metrics_updated', 'negative memory', { projectId: 'a', cpu: 5, memory: -1, requests: 1, uptime: '1m' }, /"memory" must not be negative/],
+    ['metrics_updated', 'negative requests', { projectId: 'a', cpu: 5, memory: 1, requests: -3, uptime: '1m' }, /"requests" must not be negative/],
+    ['deployment_progress', 'unknown level', { projectId: 'a', message: 'm', level: 'fatal' }, /unknown value "fatal"/],
+    ['deployment_progress', 'missing message', { projectId: 'a', level: 'info' }, /missing field "message"/],
+    ['deployment_progress', 'step as a number', { projectId: 'a', message: 'm', level: 'info', step: 3 }, /"step" must be a string/],
+    ['deployment_progress', 'oversized message', { projectId: 'a', message: 'x'.repeat(MAX_STRING_LENGTH + 1), level: 'info' }, /longer than/],
+    ['auto_shutdown', 'missing reason', { projectId: 'a', inactiveTime: '5m' }, /missing field "reason"/],
+    ['auto_shutdown', 'inactiveTime as a boolean', { projectId: 'a', reason: 'r', inactiveTime: true }, /"inactiveTime" must be a string/],
+    ['snapshot', 'projects not an array', { projects: 'all' }, /"projects" must be an array/],
+    ['snapshot', 'a project with an unknown status', { projects: [{ projectId: 'a', status: 'weird' }] }, /projects\[0\]: field "status"/],
+  ];
+
+  for (const [type, what, data, reason] of invalid) {
+    it(`rejects ${type} with ${what}`, () => {
+      expect(reasonOf(validateMessage(type, JSON.stringify(data), NOW))).to.match(reason);
+    });
+  }
+
+  it('rejects non-finite numbers, which JSON cannot carry but a parsed object can', () => {
+    for (const value of [NaN, Infinity, -Infinity]) {
+      const result = validateEvent('metrics_updated', { projectId: 'a', cpu: value, memory: 1, requests: 1, uptime: '1m' });
+      expect(reasonOf(result)).to.match(/finite/);
+    }
+    expect(reasonOf(validateEvent('deployment_progress', { projectId: 'a', message: 'm', level: 'info', progress: NaN }))).to.match(/finite/);
+  });
+
+  it('rejects data that is not JSON, or JSON that is not an object', () => {
+    expect(reasonOf(validateMessage('metrics_updated', '{oops', NOW))).to.match(/not valid JSON/);
+    expect(reasonOf(validateMessage('metrics_updated', '', NOW))).to.match(/not valid JSON/);
+    expect(reasonOf(validateMessage('metrics_updated', '[1,2]', NOW))).to.match(/JSON object/);
+    expect(reasonOf(validateMessage('metrics_updated', 'null', NOW))).to.match(/JSON object/);
+  });
+
+  it('rejects an unnamed message that is not an envelope', () => {
+    expect(reasonOf(validateMessage('message', '{"hello":1}', NOW))).to.match(/envelope/);
+    expect(reasonOf(validateMessage('message', '"text"', NOW))).to.match(/envelope/);
+  });
+
+  it('ignores unknown event types, named or in an envelope', () => {
+    expect(validateMessage('heartbeat_v2', '{}', NOW).outcome).to.equal('ignored');
+    expect(validateMessage('message', '{"event":"build_cache","data":{}}', NOW).outcome).to.equal('ignored');
+  });
+
+  it('clamps cpu and progress into 0–100', () => {
+    const metrics = validateEvent('metrics_updated', { projectId: 'a', cpu: 180, memory: 1, requests: 1, uptime: '1m' });
+    expect(metrics.outcome === 'valid' && metrics.event.type === 'metrics_updated' && metrics.event.data.cpu).to.equal(100);
+    const low = validateEvent('metrics_updated', { projectId: 'a', cpu: -4, memory: 1, requests: 1, uptime: '1m' });
+    expect(low.outcome === 'valid' && low.event.type === 'metrics_updated' && low.event.data.cpu).to.equal(0);
+    const progress = validateEvent('deployment_progress', { projectId: 'a', message: 'm', level: 'info', progress: 140 });
+    expect(progress.outcome === 'valid' && progress.event.type === 'deployment_progress' && progress.event.data.progress).to.equal(100);
+  });
+
+  it('uses the time of receipt for a missing timestamp', () => {
+    const result = validateEvent('deployment_progress', { projectId: 'a', message: 'm', level: 'success' }, NOW);
+    expect(result.outcome === 'valid' && result.event.type === 'deployment_progress' && result.event.data.timestamp).to.equal(new Date(NOW).toISOString());
+  });
+
+  it('keeps only known fields, so extra payload fields never reach the elements', () => {
+    const result = validateEvent('auto_shutdown', { projectId: 'a', reason: 'r', inactiveTime: 90, __proto__x: 1, html: '<b>' });
+    expect(result.outcome === 'valid' && result.event.data).to.deep.equal({ projectId: 'a', reason: 'r', inactiveTime: 90 });
+  });
+
+  it('accepts a REST project list as an array or as { projects }', () => {
+    const list = [{ projectId: 'a', status: 'running' }];
+    expect(validateProjectList(list).outcome).to.equal('valid');
+    expect(validateProjectList({ projects: list }).outcome).to.equal('valid');
+    expect(validateProjectList({ items: list }).outcome).to.equal('rejected');
+  });
+
+  it('never throws, whatever it is given', () => {
+    const inputs: unknown[] = [undefined, null, 0, 'x', [], {}, { projectId: {} }, Object.create(null), { toString: null }];
+    for (const type of [...Object.keys(valid), 'message', '', '__proto__', 'constructor']) {
+      for (const input of inputs) {
+        expect(() => validateEvent(type, input)).not.to.throw();
+        expect(() => validateMessage(type, JSON.stringify(input) ?? "undefined")).not.to.throw();
+      }
+    }
+    // A getter that throws inside the payload is still a rejection, not an exception.
+    const hostile = { get projectId(): string { throw new Error('boom'); } };
+    expect(validateEvent('auto_shutdown', hostile).outcome).to.equal('rejected');
+  });
+});

@@ -1,0 +1,101 @@
+// Real SSE endpoints served by the test runner's dev server, for the connection tests.
+//
+//   GET /sse/stream?session=S&count=N&then=hold|drop&fail=K&overlap=M&kind=log|bad
+//     The first K requests of session S answer HTTP 500. Then each connection sends N
+//     `deployment_progress` events with ids, resuming after `Last-Event-ID` or `?lastEventId=`
+//     (re-sending the M events before it, as a careless backend would), and then holds the socket
+//     open or, on the session's first successful connection, drops it.
+//   GET /sse/status?session=S
+//     What the server saw: connections, closes, the resume ids sent, whether a socket is open.
+//   GET /sse/projects?session=S
+//     A project list for `snapshot-url`.
+import { PassThrough } from 'node:stream';
+
+const sessions = new Map();
+
+function session(id) {
+  let s = sessions.get(id);
+  if (!s) {
+    s = { requests: 0, streams: 0, closed: 0, open: 0, resumeIds: [] };
+    sessions.set(id, s);
+  }
+  return s;
+}
+
+function frame(id, event, data) {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function logEvent(i) {
+  return { projectId: 'p1', message: `line ${i}`, level: 'info', timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() };
+}
+
+export async function sseTestMiddleware(ctx, next) {
+  if (!ctx.path.startsWith('/sse/')) return next();
+  const q = ctx.query;
+  const s = session(String(q.session ?? 'default'));
+
+  if (ctx.path === '/sse/status') {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(s);
+    return;
+  }
+
+  if (ctx.path === '/sse/projects') {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ projects: [{ projectId: 'p1', name: 'Project one', status: 'running' }, { projectId: 'p2', status: 'stopped' }] });
+    return;
+  }
+
+  if (ctx.path !== '/sse/stream') return next();
+  s.requests += 1;
+  const fail = Number(q.fail ?? 0);
+  if (s.requests <= fail) {
+    ctx.status = 500;
+    ctx.body = 'simulated failure';
+    return;
+  }
+
+  const count = Number(q.count ?? 3);
+  const overlap = Number(q.overlap ?? 0);
+  const resume = ctx.get('last-event-id') || q.lastEventId || '';
+  s.resumeIds.push(resume);
+  const first = resume ? Math.max(1, Number(resume) + 1 - overlap) : 1;
+  s.streams += 1;
+  const drop = q.then === 'drop' && s.streams === 1;
+
+  ctx.compress = false;
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.status = 200;
+  ctx.set('Content-Type', 'text/event-stream');
+  ctx.set('Cache-Control', 'no-cache, no-transform');
+  ctx.set('X-Accel-Buffering', 'no');
+  const stream = new PassThrough();
+  ctx.body = stream;
+  s.open += 1;
+
+  let closed = false;
+  const timers = [];
+  ctx.req.on('close', () => {
+    if (closed) return;
+    closed = true;
+    s.open -= 1;
+    s.closed += 1;
+    for (const timer of timers) clearTimeout(timer);
+    stream.end();
+  });
+
+  stream.write('retry: 50\n: hello\n\n');
+  for (let i = 0; i < count; i++) {
+    const id = first + i;
+    timers.push(
+      setTimeout(() => {
+        if (closed) return;
+        if (q.kind === 'bad' && i === 1) stream.write(`id: ${id}\nevent: deployment_progress\ndata: {not json\n\n`);
+        else stream.write(frame(id, 'deployment_progress', logEvent(id)));
+        if (drop && i === count - 1) timers.push(setTimeout(() => ctx.req.socket.destroy(), 20));
+      }, 10 * (i + 1)),
+    );
+  }
+}

@@ -1,0 +1,180 @@
+import { expect } from '@open-wc/testing';
+import { LiveStore } from '../src/core/store.js';
+import { Ring } from '../src/core/ring.js';
+import { MetricsHistory } from '../src/core/metrics-history.js';
+import type { ProtocolEvent } from '../src/core/protocol.js';
+import { nextFrame } from './helpers.js';
+
+const log = (projectId: string, message: string, level: 'info' | 'error' = 'info', extra: object = {}): ProtocolEvent => ({
+  type: 'deployment_progress',
+  data: { projectId, message, level, timestamp: '2026-01-01T00:00:00.000Z', ...extra },
+});
+const status = (projectId: string, newStatus: 'running' | 'stopped' | 'deploying'): ProtocolEvent => ({
+  type: 'container_status_changed',
+  data: { projectId, newStatus, timestamp: '2026-01-01T00:00:00.000Z' },
+});
+
+describe('Ring', () => {
+  it('keeps the newest items and reports each eviction', () => {
+    const ring = new Ring<number>(3);
+    const evicted = [1, 2, 3, 4, 5].map((n) => ring.push(n));
+    expect(evicted).to.deep.equal([false, false, false, true, true]);
+    expect(ring.toArray()).to.deep.equal([3, 4, 5]);
+    expect(ring.at(0)).to.equal(3);
+    expect(ring.last()).to.equal(5);
+    expect(ring.at(3)).to.equal(undefined);
+    expect([...ring]).to.deep.equal([3, 4, 5]);
+    expect(ring.resize(2)).to.equal(1);
+    expect(ring.toArray()).to.deep.equal([4, 5]);
+  });
+});
+
+describe('MetricsHistory', () => {
+  it('is bounded and copies the newest points into typed arrays', () => {
+    const history = new MetricsHistory(4);
+    for (let i = 1; i <= 6; i++) history.push(i * 1000, { cpu: i, memory: i * 10, requests: i, uptime: `${i}m` });
+    expect(history.length).to.equal(4);
+    expect(history.at(0)?.cpu).to.equal(3);
+    expect(history.latest()).to.deep.equal({ time: 6000, cpu: 6, memory: 60, requests: 6, uptime: '6m' });
+    const time = new Float64Array(3);
+    const cpu = new Float64Array(3);
+    const memory = new Float64Array(3);
+    expect(history.copyLatest(3, time, cpu, memory)).to.equal(3);
+    expect([...time]).to.deep.equal([4, 5, 6]);
+    expect([...cpu]).to.deep.equal([4, 5, 6]);
+    expect([...memory]).to.deep.equal([40, 50, 60]);
+  });
+});
+
+describe('LiveStore', () => {
+  it('applies every event type to the project state', () => {
+    const store = new LiveStore();
+    store.apply(status('web', 'deploying'));
+    store.apply(log('web', 'Building', 'info', { step: 'build', progress: 40 }));
+    expect(store.getProject('web')?.deployment).to.include({ step: 'build', progress: 40 });
+    store.apply(log('web', 'Build failed', 'error'));
+    expect(store.getProject('web')?.lastError?.message).to.equal('Build failed');
+    store.apply({ type: 'metrics_updated', data: { projectId: 'web', cpu: 10, memory: 256, requests: 5, uptime: '1m' } }, 5000);
+    expect(store.getProject('web')?.metrics.latest()).to.deep.equal({ time: 5000, cpu: 10, memory: 256, requests: 5, uptime: '1m' });
+    store.apply({ type: 'auto_shutdown', data: { projectId: 'web', reason: 'idle', inactiveTime: '30m' } });
+    const project = store.getProject('web')!;
+    expect(project.status).to.equal('inactive');
+    expect(project.autoShutdown).to.include({ reason: 'idle', inactiveTime: '30m' });
+    expect(project.logs.length).to.equal(2);
+    expect(store.size).to.equal(1);
+    expect(store.projectIds()).to.deep.equal(['web']);
+    expect(store.getProject('nope')).to.equal(undefined);
+  });
+
+  it('bounds each project log and counts what it drops', () => {
+    const store = new LiveStore({ logLimit: 100 });
+    for (let i = 0; i < 250; i++) store.apply(log('a', `a${i}`));
+    for (let i = 0; i < 30; i++) store.apply(log('b', `b${i}`));
+    expect(store.logs('a').length).to.equal(100);
+    expect(store.logs('a').at(0)?.message).to.equal('a150');
+    expect(store.logs('b').length).to.equal(30);
+    expect(store.connection.stats.dropped).to.equal(150);
+    // The all-projects view holds the newest entries across projects, in arrival order.
+    const all = store.logs();
+    expect(all.length).to.equal(100);
+    expect(all.last()?.message).to.equal('b29');
+    expect(all.at(0)!.seq).to.be.below(all.last()!.seq);
+  });
+
+  it('bounds the metrics history', () => {
+    const store = new LiveStore({ metricsHistory: 5 });
+    for (let i = 0; i < 20; i++) store.apply({ type: 'metrics_updated', data: { projectId: 'a', cpu: i, memory: 1, requests: i, uptime: '' } }, i);
+    expect(store.getProject('a')?.metrics.length).to.equal(5);
+    expect(store.getProject('a')?.metrics.at(0)?.cpu).to.equal(15);
+  });
+
+  it('tells a listener once per frame however many events arrived, with the state already applied', async () => {
+    const store = new LiveStore();
+    let calls = 0;
+    let seen = 0;
+    store.subscribe('a', () => {
+      calls += 1;
+      seen = store.logs('a').length;
+    });
+    let otherCalls = 0;
+    store.subscribe('b', () => (otherCalls += 1));
+    let anyCalls = 0;
+    store.subscribeAll(() => (anyCalls += 1));
+    for (let i = 0; i < 10000; i++) store.apply(log('a', `line ${i}`));
+    expect(store.logs('a').length, 'state is applied at once').to.equal(5000);
+    expect(calls, 'nobody is told before the frame').to.equal(0);
+    await nextFrame();
+    await nextFrame();
+    expect(calls).to.equal(1);
+    expect(seen).to.equal(5000);
+    expect(anyCalls).to.equal(1);
+    expect(otherCalls, 'listeners of untouched projects are not called').to.equal(0);
+    store.apply(log('a', 'one more'));
+    await nextFrame();
+    await nextFrame();
+    expect(calls).to.equal(2);
+  });
+
+  it('stops telling a listener after it unsubscribes', async () => {
+    const store = new LiveStore();
+    let calls = 0;
+    const off = store.subscribe('a', () => (calls += 1));
+    off();
+    store.apply(status('a', 'running'));
+    await nextFrame();
+    await nextFrame();
+    expect(calls).to.equal(0);
+  });
+
+  it('reconciles with a snapshot: removes unlisted projects, keeps received logs of the others', async () => {
+    const store = new LiveStore();
+    store.apply(status('a', 'running'));
+    store.apply(log('a', 'kept'));
+    store.apply(status('gone', 'running'));
+    let goneCalls = 0;
+    store.subscribe('gone', () => (goneCalls += 1));
+    store.apply({
+      type: 'snapshot',
+      data: { projects: [{ projectId: 'a', status: 'stopped', name: 'A', url: 'https://a.example' }, { projectId: 'new', status: 'error' }] },
+    });
+    expect(store.projectIds().sort()).to.deep.equal(['a', 'new']);
+    expect(store.getProject('a')).to.include({ status: 'stopped', name: 'A', url: 'https://a.example' });
+    expect(store.logs('a').at(0)?.message).to.equal('kept');
+    expect(store.getProject('gone')).to.equal(undefined);
+    await nextFrame();
+    await nextFrame();
+    expect(goneCalls, 'a removed project tells its listeners').to.equal(1);
+  });
+
+  it('evicts the least recently updated project nobody watches beyond max-projects', () => {
+    const store = new LiveStore({ maxProjects: 3 });
+    store.subscribe('watched', () => {});
+    store.apply(status('watched', 'running'));
+    store.apply(status('b', 'running'));
+    store.apply(status('c', 'running'));
+    store.apply(status('b', 'stopped'));
+    store.apply(status('d', 'running'));
+    expect(store.projectIds().sort()).to.deep.equal(['b', 'd', 'watched']);
+    expect(store.connection.stats.evicted).to.equal(1);
+  });
+
+  it('clears logs of one project or of all', () => {
+    const store = new LiveStore();
+    store.apply(log('a', '1'));
+    store.apply(log('b', '2'));
+    store.clearLogs('a');
+    expect(store.logs('a').length).to.equal(0);
+    expect(store.logs('b').length).to.equal(1);
+    store.clearLogs();
+    expect(store.logs('b').length).to.equal(0);
+    expect(store.logs().length).to.equal(0);
+  });
+
+  it('shrinks every ring when log-limit is lowered, counting the dropped entries', () => {
+    const store = new LiveStore({ logLimit: 10 });
+    for (let i = 0; i < 10; i++) store.apply(log('a', `${i}`));
+    store.logLimit = 4;
+    expect(store.logs('a').toArray().map((e) => e.message)).to.deep.equal(['6', '7', '8', '9']);
+    expect(store.connection.stats.dropped).to.equal(6);
+  });
+});

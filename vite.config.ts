@@ -1,0 +1,60 @@
+import { defineConfig } from 'vite';
+import { readdirSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * Two builds:
+ * - `vite build` — the npm package: ESM per module under `dist/`, with `lit`, `@lit/context` and
+ *   `uplot` left to the host's bundler.
+ * - `vite build --mode bundle` — `dist/live-elements.bundle.js`, self-contained (Lit and uPlot
+ *   inside) for a page with no bundler; the mock backend stays a lazily loaded file beside it.
+ */
+const root = import.meta.dirname;
+const src = resolve(root, 'src');
+
+/** Every element folder's define module is an entry of its own. */
+function elementEntries(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of readdirSync(src)) {
+    const define = resolve(src, name, 'define.ts');
+    if (existsSync(define)) entries[`${name}/define`] = define;
+  }
+  return entries;
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'bundle') {
+    return {
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        target: 'es2022',
+        minify: true,
+        lib: { entry: resolve(src, 'index.ts'), formats: ['es'], fileName: () => 'live-elements.bundle.js' },
+        rolldownOptions: {
+          output: { chunkFileNames: 'live-elements.[name].js' },
+        },
+      },
+    };
+  }
+  return {
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: false,
+      lib: {
+        entry: {
+          index: resolve(src, 'index.ts'),
+          'mock/index': resolve(src, 'mock/index.ts'),
+          ...elementEntries(),
+        },
+        formats: ['es'],
+      },
+      rolldownOptions: {
+        external: [/^lit($|\/)/, /^@lit\//, /^uplot$/, /^node:/],
+        output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+      },
+    },
+  };
+});

@@ -1,0 +1,51 @@
+// Browser tests run in Debian's Chromium (no browser download), against the TypeScript sources in
+// Lit's development mode. `test/server/` adds real SSE endpoints to the dev server for the
+// connection tests.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { cssInlinePlugin } from './scripts/css-inline-plugin.mjs';
+import { countReporter } from './scripts/count-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
+import { chromiumPath } from './scripts/chromium.mjs';
+
+const quick = process.env.CI === 'true';
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['development', 'browser'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 120000,
+  testsStartTimeout: 120000,
+  testsFinishTimeout: 300000,
+  testFramework: { config: { timeout: 20000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromiumPath(),
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--headless=new',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  middleware: [sseTestMiddleware],
+  plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
+  coverageConfig: {
+    include: ['src/**/*.ts'],
+    report: true,
+    reportDir: 'coverage',
+    reporters: ['text-summary', 'lcov'],
+  },
+  reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: !quick }), countReporter()],
+};
