@@ -1,0 +1,109 @@
+import { css } from 'lit';
+
+// Local properties are read with a fallback at the point of use (never declared on :host), so a
+// host can set them on the badge itself or on any ancestor. Under reduced motion the pulse stays
+// as a still halo, which keeps "running" distinct from the other dots without moving.
+export const styles = css`
+  :host {
+    display: inline-flex;
+    vertical-align: middle;
+    max-width: 100%;
+    font-size: var(--badge-font-size, 0.75rem);
+    line-height: 1.25;
+  }
+
+  .base {
+    --_c: var(--badge-unknown-color, var(--_text-muted));
+    display: inline-flex;
+    align-items: center;
+    gap: 0.375em;
+    min-width: 0;
+    padding: var(--badge-padding, 0.125rem 0.5rem 0.125rem 0.4375rem);
+    border: 1px solid color-mix(in srgb, var(--_c) 38%, var(--_surface));
+    border-radius: var(--badge-radius, 999px);
+    background: color-mix(in srgb, var(--_c) var(--badge-tint, 14%), var(--_surface));
+    color: color-mix(in srgb, var(--_c) 72%, var(--_text));
+    font-weight: 600;
+    letter-spacing: 0.01em;
+    white-space: nowrap;
+  }
+  .running {
+    --_c: var(--badge-running-color, var(--_status-running));
+  }
+  .deploying {
+    --_c: var(--badge-deploying-color, var(--_status-deploying));
+  }
+  .stopped {
+    --_c: var(--badge-stopped-color, var(--_status-stopped));
+  }
+  .inactive {
+    --_c: var(--badge-inactive-color, var(--_status-inactive));
+  }
+  .error {
+    --_c: var(--badge-error-color, var(--_status-error));
+  }
+  .unknown {
+    border-style: dashed;
+    background: var(--_surface);
+    font-weight: 500;
+  }
+
+  .icon {
+    position: relative;
+    display: inline-grid;
+    place-items: center;
+    flex: none;
+    width: 1.125em;
+    height: 1.125em;
+    color: var(--_c);
+  }
+  svg {
+    display: block;
+    width: 100%;
+    height: 100%;
+  }
+  .label {
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+
+  .pulse {
+    position: absolute;
+    inset: 0;
+    border-radius: 50%;
+    background: currentColor;
+    opacity: 0;
+    animation: badge-pulse var(--badge-pulse-duration, 1.8s) cubic-bezier(0.2, 0.6, 0.4, 1) infinite;
+  }
+  .spinner {
+    animation: badge-spin var(--badge-spin-duration, 0.9s) linear infinite;
+  }
+
+  @keyframes badge-pulse {
+    0% {
+      transform: scale(0.55);
+      opacity: 0.6;
+    }
+    80%,
+    100% {
+      transform: scale(1.5);
+      opacity: 0;
+    }
+  }
+  @keyframes badge-spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .pulse,
+    .spinner {
+      animation: none;
+    }
+    .pulse {
+      transform: scale(1.15);
+      opacity: 0.25;
+    }
+  }
+`;

@@ -1,0 +1,119 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { CONTAINER_STATUSES, type ContainerStatus } from '../core/protocol.js';
+import { LocaleController } from '../shared/i18n.js';
+import { LiveController } from '../shared/live-controller.js';
+import { tokens } from '../shared/tokens.js';
+import { styles } from './live-status-badge.styles.js';
+import './live-status-badge.messages.js';
+
+/**
+ * A container's status as a compact pill: a coloured icon and a text label, so colour is never the
+ * only cue. Running pulses and deploying spins; both stop under `prefers-reduced-motion`.
+ *
+ * Inside an `<sse-provider>` it shows the status of `project-id` from the shared store; a project
+ * the provider does not know shows a neutral "Unknown" badge. Alone, it shows its `status`
+ * attribute.
+ *
+ * Status changes are not announced by default, so a dashboard of a hundred badges does not flood a
+ * screen reader. Add `announce` to the one badge whose changes matter (a project's details page):
+ * it becomes a polite live region.
+ *
+ * @tagname live-status-badge
+ * @summary A project's status as a badge: colour, icon and text.
+ *
+ * @csspart base - The pill holding the icon and the label.
+ * @csspart icon - The status icon (hidden from assistive technology: the label says the same).
+ * @csspart pulse - The ring that pulses behind the icon while running.
+ * @csspart spinner - The spinning icon while deploying.
+ * @csspart label - The status text.
+ *
+ * @cssproperty [--badge-running-color=var(--le-status-running)] - Colour of the running badge.
+ * @cssproperty [--badge-deploying-color=var(--le-status-deploying)] - Colour of the deploying badge.
+ * @cssproperty [--badge-stopped-color=var(--le-status-stopped)] - Colour of the stopped badge.
+ * @cssproperty [--badge-inactive-color=var(--le-status-inactive)] - Colour of the inactive badge.
+ * @cssproperty [--badge-error-color=var(--le-status-error)] - Colour of the error badge.
+ * @cssproperty [--badge-unknown-color=var(--le-text-muted)] - Colour of the badge with no known status.
+ * @cssproperty [--badge-font-size=0.75rem] - Text size; the icon scales with it.
+ * @cssproperty [--badge-radius=999px] - Corner radius of the pill.
+ * @cssproperty [--badge-padding=0.125rem 0.5rem 0.125rem 0.4375rem] - Padding of the pill.
+ * @cssproperty [--badge-tint=14%] - How much of the status colour tints the pill's background.
+ * @cssproperty [--badge-pulse-duration=1.8s] - Length of one pulse.
+ * @cssproperty [--badge-spin-duration=0.9s] - Length of one spinner turn.
+ */
+export class LiveStatusBadge extends LitElement {
+  static override styles = [tokens, styles];
+
+  readonly #live = new LiveController(this, { project: () => this.projectId });
+  readonly #locale = new LocaleController(this);
+
+  /** The status shown: a known status, or undefined for the neutral state. */
+  #shown: ContainerStatus | undefined;
+  #since: number | undefined;
+
+  /** The project whose status is shown, from the nearest `<sse-provider>`. */
+  @property({ attribute: 'project-id' }) projectId?: string;
+
+  /** The status shown (`running`, `deploying`, `stopped`, `inactive`, `error`); reflects the store's under a provider. */
+  @property({ reflect: true }) status?: ContainerStatus;
+
+  /** Makes this badge a polite live region that announces its status changes. Off by default. */
+  @property({ type: Boolean, reflect: true }) announce = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('projectId')) this.#live.sync();
+    const store = this.#live.store;
+    if (store && this.projectId !== undefined) {
+      // Under a provider the store wins, and a project it does not know has no status.
+      const project = store.getProject(this.projectId);
+      this.status = project?.status;
+      this.#since = project?.statusChangedAt;
+    } else {
+      this.#since = undefined;
+    }
+    this.#shown = isStatus(this.status) ? this.status : undefined;
+  }
+
+  override render() {
+    const status = this.#shown;
+    const label = this.#locale.t(status ?? 'unknown');
+    const title =
+      status && this.#since !== undefined ? this.#locale.t('badge.since', { status: label, time: this.#locale.time(this.#since) }) : undefined;
+    return html`<span part="base" class="base ${status ?? 'unknown'}" role=${this.announce ? 'status' : nothing} title=${title ?? nothing}
+      ><span part="icon" class="icon" aria-hidden="true">${icon(status)}</span><span part="label" class="label">${label}</span></span
+    >`;
+  }
+}
+
+function isStatus(value: unknown): value is ContainerStatus {
+  return (CONTAINER_STATUSES as readonly unknown[]).includes(value);
+}
+
+// Each status has its own shape, so the badge reads without colour: a dot, a spinner, a square,
+// pause bars, an exclamation mark, and a dashed ring for "unknown".
+function icon(status: ContainerStatus | undefined): TemplateResult {
+  switch (status) {
+    case 'running':
+      return html`<span part="pulse" class="pulse"></span
+        ><svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5" fill="currentColor" /></svg>`;
+    case 'deploying':
+      return html`<svg part="spinner" class="spinner" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="2.25">
+        <circle cx="8" cy="8" r="5.5" stroke-opacity=".25" />
+        <path d="M8 2.5a5.5 5.5 0 0 1 5.5 5.5" stroke-linecap="round" />
+      </svg>`;
+    case 'stopped':
+      return html`<svg viewBox="0 0 16 16"><rect x="3.5" y="3.5" width="9" height="9" rx="1.5" fill="currentColor" /></svg>`;
+    case 'inactive':
+      return html`<svg viewBox="0 0 16 16" fill="currentColor">
+        <rect x="3.75" y="3" width="3" height="10" rx="1" /><rect x="9.25" y="3" width="3" height="10" rx="1" />
+      </svg>`;
+    case 'error':
+      return html`<svg viewBox="0 0 16 16">
+        <path fill="currentColor" fill-rule="evenodd" d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1ZM7 4h2v5H7Zm0 6.5h2v2H7Z" />
+      </svg>`;
+    default:
+      return html`<svg viewBox="0 0 16 16">
+        <circle cx="8" cy="8" r="5.25" fill="none" stroke="currentColor" stroke-width="1.75" stroke-dasharray="2.75 2.25" />
+      </svg>`;
+  }
+}
