@@ -7,6 +7,7 @@ import { cssInlinePlugin } from './scripts/css-inline-plugin.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
+import { fetchSseMiddleware } from './test/server/fetch-endpoints.mjs';
 import { chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
@@ -39,7 +40,7 @@ export default {
     }),
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  middleware: [sseTestMiddleware],
+  middleware: [sseTestMiddleware, fetchSseMiddleware],
   plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   coverageConfig: {
     include: ['src/**/*.ts'],

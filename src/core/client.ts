@@ -20,9 +20,17 @@ export interface ClientOptions {
   /** A `GET` of the project list, applied as a snapshot on every (re)connect. */
   snapshotUrl?: string;
   fetch?: typeof globalThis.fetch;
+  /** No message or heartbeat for this many ms → reopen. 0 (default) = off. */
+  staleTimeout?: number;
+  /** `header` for a transport that sends `Last-Event-ID` itself; `query` (default) otherwise. */
+  resumeWith?: 'query' | 'header';
+  /** The id to resume from, carried over from an earlier client of the same stream. */
+  lastEventId?: string;
   clock?: Clock;
   random?: () => number;
   onEvent?(event: ClientEvent): void;
+  /** Every message as it came off the stream, before validation (to relay it to other tabs). */
+  onMessage?(message: StreamMessage): void;
 }
 
 /** How many applied ids are remembered to drop duplicates. */
@@ -77,16 +85,26 @@ export class LiveClient {
       reconnectMax: options.reconnectMax,
       clock: options.clock,
       random: options.random,
-      onMessage: (message) => this.#receive(message),
+      staleTimeout: options.staleTimeout,
+      resumeWith: options.resumeWith,
+      onStale: () => {
+        this.store.connection.stats.stale += 1;
+        this.store.markConnection();
+      },
+      onMessage: (message) => {
+        this.#options.onMessage?.(message);
+        this.#receive(message);
+      },
       onStateChange: (state, previous) => {
         const update: Parameters<LiveStore['setConnection']>[0] = { state };
         if (state === 'open') update.lastError = undefined;
-        if (state === 'closed') update.closedReason = this.#connecting ? 'retrying' : 'disconnected';
+        if (state === 'closed') update.closedReason = this.#connecting && this.#connection.active ? 'retrying' : 'disconnected';
         this.store.setConnection(update);
         this.#options.onEvent?.({ kind: 'state', state, previous });
       },
       onError: (error) => {
-        this.store.setConnection({ lastError: error, closedReason: error.willRetry ? 'retrying' : 'disconnected' });
+        const refused = error.status === 401 || error.status === 403;
+        this.store.setConnection({ lastError: error, closedReason: error.willRetry ? 'retrying' : refused ? 'unauthorized' : 'disconnected' });
         this.#options.onEvent?.({ kind: 'error', error });
       },
       onOpen: (reconnect) => {
@@ -97,6 +115,12 @@ export class LiveClient {
         this.#fetchSnapshot();
       },
     });
+    this.#connection.lastEventId = options.lastEventId;
+  }
+
+  /** Whether the open stream went longer than `staleTimeout` without a sign of life. */
+  get stale(): boolean {
+    return this.#connection.stale;
   }
 
   get state(): ConnectionState {
@@ -105,6 +129,15 @@ export class LiveClient {
 
   get lastEventId(): string | undefined {
     return this.#connection.lastEventId;
+  }
+
+  get url(): string {
+    return this.#options.url;
+  }
+
+  /** Sets the id the next connection resumes from. */
+  resumeFrom(id: string): void {
+    this.#connection.lastEventId = id;
   }
 
   connect(): void {
@@ -124,8 +157,12 @@ export class LiveClient {
     this.#connection.reconnect();
   }
 
-  /** Feeds one message through validation into the store, as if it came off the stream. */
+  /**
+   * Feeds one message through validation into the store, as if it came off the stream (a relayed
+   * message, say); its id becomes the id to resume from.
+   */
   receive(type: string, data: string, id?: string): void {
+    if (id !== undefined) this.#connection.lastEventId = id;
     this.#receive({ type, data, id });
   }
 

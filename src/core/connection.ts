@@ -11,6 +11,8 @@ export interface EventSourceLike {
 
 export interface EventSourceInit {
   withCredentials: boolean;
+  /** The id to resume from, for a transport that sends it as the `Last-Event-ID` header. */
+  lastEventId?: string;
 }
 
 /** Opens one stream. The browser's `EventSource` by default; `MockEventSource` in mock mode. */
@@ -42,7 +44,22 @@ export interface ConnectionOptions {
   onError(error: ConnectionError): void;
   /** Called when a stream answered; `reconnect` is false for the first one. */
   onOpen?(reconnect: boolean): void;
+  /** Called when `staleTimeout` passed with no message or heartbeat; a reopen follows. */
+  onStale?(): void;
+  /**
+   * How the resume id travels: as the `lastEventId` query parameter (a browser `EventSource`
+   * cannot set headers) or in `EventSourceInit.lastEventId` for a transport that sends the header.
+   */
+  resumeWith?: 'query' | 'header';
+  /** No message or heartbeat for this many ms → the stream is treated as dead and reopened. 0 = off. */
+  staleTimeout?: number;
 }
+
+/** The smallest base delay a server's `retry:` can set, in ms. */
+const MIN_RETRY = 100;
+
+/** HTTP statuses after which retrying cannot help until something changes (the credentials). */
+const AUTH_STATUSES = new Set([401, 403]);
 
 const CLOSED = 2;
 
@@ -72,6 +89,10 @@ export class SseConnection {
   #lastEventId: string | undefined;
   /** The `lastEventId` of the previous message on this stream: a message repeating it carried no id of its own. */
   #streamId = '';
+  /** A server's `retry:` replaces `reconnectMin` as the base delay. */
+  #retryBase: number | undefined;
+  #staleTimer: unknown;
+  #lastActivity = 0;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -108,6 +129,17 @@ export class SseConnection {
     this.#setState('closed');
   }
 
+  /** True while a stream is open or a retry is pending: between `connect()` and `disconnect()`. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** Whether the stream went longer than `staleTimeout` without a message or heartbeat. */
+  get stale(): boolean {
+    const timeout = this.#options.staleTimeout ?? 0;
+    return timeout > 0 && this.#state === 'open' && this.#clock.now() - this.#lastActivity > timeout;
+  }
+
   /** Closes the stream and opens a new one now, resuming from the last id. */
   reconnect(): void {
     this.#cancelRetry();
@@ -119,7 +151,7 @@ export class SseConnection {
 
   /** The delay before retry number `attempt` (0-based): exponential, capped, with jitter. */
   backoff(attempt: number): number {
-    const min = this.#options.reconnectMin ?? 1000;
+    const min = this.#retryBase ?? this.#options.reconnectMin ?? 1000;
     const max = Math.max(min, this.#options.reconnectMax ?? 30000);
     const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
     // "Equal jitter": half fixed, half random, so clients that failed together spread out
@@ -135,7 +167,9 @@ export class SseConnection {
     let source: EventSourceLike;
     try {
       const factory = this.#options.factory ?? defaultFactory;
-      source = factory(this.#resumeUrl(), { withCredentials: this.#options.withCredentials ?? false });
+      const init: EventSourceInit = { withCredentials: this.#options.withCredentials ?? false };
+      if (this.#options.resumeWith === 'header' && this.#lastEventId !== undefined) init.lastEventId = this.#lastEventId;
+      source = factory(this.#options.resumeWith === 'header' ? this.#options.url : this.#resumeUrl(), init);
     } catch (error) {
       // A malformed URL throws synchronously; it is reported and retried like any failure.
       this.#fail(`Could not open the stream: ${error instanceof Error ? error.message : String(error)}`);
@@ -149,12 +183,36 @@ export class SseConnection {
     listen('open', () => {
       if (this.#source !== source) return;
       this.#attempt = 0;
+      this.#alive();
       this.#setState('open');
       this.#options.onOpen?.(reconnect);
+    });
+    // Extra notifications of a transport that can see them (the fetch transport); a browser
+    // `EventSource` never fires these.
+    listen('heartbeat', () => {
+      if (this.#source === source) this.#alive();
+    });
+    listen('retry', (event) => {
+      const ms = (event as CustomEvent<number>).detail;
+      // Floored, so a `retry: 0` cannot turn a failing server into a tight loop.
+      if (this.#source === source && Number.isFinite(ms) && ms >= 0) this.#retryBase = Math.max(MIN_RETRY, ms);
+    });
+    listen('id', (event) => {
+      const id = (event as CustomEvent<string>).detail;
+      if (this.#source !== source || typeof id !== 'string') return;
+      this.#alive();
+      this.#streamId = id;
+      this.#lastEventId = id === '' ? undefined : id;
     });
     listen('error', (event) => {
       if (this.#source !== source) return;
       const status = (event as Event & { status?: number }).status;
+      if (status !== undefined && AUTH_STATUSES.has(status)) {
+        // Retrying with the same credentials only hammers the server; `reconnect()` tries again.
+        this.#active = false;
+        this.#fail(`The server refused authorization (HTTP ${status})`, status);
+        return;
+      }
       const gaveUp = source.readyState === CLOSED;
       const message = this.#state === 'open'
         ? 'The stream was interrupted'
@@ -165,18 +223,38 @@ export class SseConnection {
     });
     const onMessage = (event: Event) => {
       if (this.#source !== source) return;
-      const message = event as MessageEvent;
+      this.#alive();
+      const message = event as MessageEvent & { hasId?: boolean };
       const streamId = message.lastEventId ?? '';
-      let id: string | undefined;
-      if (streamId !== this.#streamId) {
-        this.#streamId = streamId;
-        id = streamId === '' ? undefined : streamId;
-        if (id !== undefined) this.#lastEventId = id;
-      }
+      // A browser's EventSource repeats the last id on a message without one; a transport that
+      // knows (`hasId`) says so, otherwise an unchanged id means the message carried none.
+      const own = message.hasId ?? streamId !== this.#streamId;
+      this.#streamId = streamId;
+      const id = own && streamId !== '' ? streamId : undefined;
+      if (id !== undefined) this.#lastEventId = id;
       this.#options.onMessage({ type: event.type, data: typeof message.data === 'string' ? message.data : String(message.data), id });
     };
     listen('message', onMessage);
     for (const type of this.#options.eventTypes) listen(type, onMessage);
+  }
+
+  /** Anything heard from the stream proves it alive: restart the stale timer. */
+  #alive(): void {
+    this.#lastActivity = this.#clock.now();
+    const timeout = this.#options.staleTimeout ?? 0;
+    if (timeout <= 0) return;
+    this.#cancelStale();
+    this.#staleTimer = this.#clock.setTimeout(() => {
+      this.#staleTimer = undefined;
+      if (!this.#source || !this.#active) return;
+      this.#options.onStale?.();
+      this.#fail(`No message or heartbeat for ${timeout} ms`);
+    }, timeout);
+  }
+
+  #cancelStale(): void {
+    if (this.#staleTimer !== undefined) this.#clock.clearTimeout(this.#staleTimer);
+    this.#staleTimer = undefined;
   }
 
   #fail(message: string, status?: number): void {
@@ -205,6 +283,7 @@ export class SseConnection {
   }
 
   #closeSource(): void {
+    this.#cancelStale();
     const source = this.#source;
     if (!source) return;
     this.#source = undefined;

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { CONTAINER_STATUSES, type ContainerStatus } from '../core/protocol.js';
+import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
@@ -71,7 +71,7 @@ export class LiveStatusBadge extends LitElement {
     } else {
       this.#since = undefined;
     }
-    this.#shown = isStatus(this.status) ? this.status : undefined;
+    this.#shown = isContainerStatus(this.status) ? this.status : undefined;
   }
 
   override render() {
@@ -83,10 +83,6 @@ export class LiveStatusBadge extends LitElement {
       ><span part="icon" class="icon" aria-hidden="true">${icon(status)}</span><span part="label" class="label">${label}</span></span
     >`;
   }
-}
-
-function isStatus(value: unknown): value is ContainerStatus {
-  return (CONTAINER_STATUSES as readonly unknown[]).includes(value);
 }
 
 // Each status has its own shape, so the badge reads without colour: a dot, a spinner, a square,

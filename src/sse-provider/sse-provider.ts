@@ -2,6 +2,8 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LiveClient, type ClientEvent } from '../core/client.js';
+import { FetchEventSource } from '../core/fetch-event-source.js';
+import { TabShare, applySync, syncOf, type ShareMessage } from '../core/tab-share.js';
 import type { EventSourceFactory } from '../core/connection.js';
 import type { EventPayloads } from '../core/protocol.js';
 import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats } from '../core/store.js';
@@ -32,6 +34,7 @@ const DOM_EVENT_NAMES = {
  * Holds the connection to an SSE endpoint and the state of every project, and provides both to the
  * elements inside it. Nested providers are allowed: each element uses its nearest one.
  *
+ * @tagname sse-provider
  * @summary The connection and shared state for the live elements inside it.
  *
  * @slot - The page content whose live elements use this provider.
@@ -64,6 +67,12 @@ export class SseProvider extends LitElement {
   #defaultMock: MockBackend | undefined;
   /** False after `disconnect()`, until `connect()` or `reconnect()`. */
   #wanted = true;
+  /** True while `pause-hidden` holds the stream closed for a hidden tab. */
+  #paused = false;
+  /** Set with `shared`: this tab's place among the tabs sharing one stream. */
+  #share: TabShare | undefined;
+  /** Whether this follower already took a leader's state. */
+  #synced = false;
 
   readonly #service: LiveService = {
     store: this.store,
@@ -106,6 +115,28 @@ export class SseProvider extends LitElement {
   /** Projects kept; beyond it the least recently updated one that no element shows is evicted. */
   @property({ type: Number, attribute: 'max-projects' }) maxProjects = 5000;
 
+  /** `eventsource` (the browser's, default) or `fetch` (streaming fetch: headers, `retry:`, heartbeats visible). */
+  @property({ reflect: true }) transport: 'eventsource' | 'fetch' = 'eventsource';
+
+  /**
+   * Request headers for the `fetch` transport, e.g. `{ Authorization: 'Bearer …' }`, or a function
+   * (may be async) returning them, called on every connect so tokens can refresh. Changing it does
+   * not reconnect by itself.
+   */
+  @property({ attribute: false }) headers: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+
+  /** No message or heartbeat for this many ms → the stream is treated as dead and reopened. 0 = off. */
+  @property({ type: Number, attribute: 'stale-timeout' }) staleTimeout = 0;
+
+  /**
+   * Share one stream among the tabs of this origin that point at the same URL: one leader tab holds
+   * the connection and relays what it receives. Where Web Locks are missing, each tab connects itself.
+   */
+  @property({ type: Boolean, reflect: true }) shared = false;
+
+  /** Close the stream while the tab is hidden and resume (with the last id) when it is shown. */
+  @property({ type: Boolean, attribute: 'pause-hidden' }) pauseHidden = false;
+
   /** The connection state: `connecting`, `open` or `closed`. Reflected as an attribute. */
   @property({ reflect: true }) state: ConnectionState = 'closed';
 
@@ -120,6 +151,12 @@ export class SseProvider extends LitElement {
     return { ...this.store.connection.stats };
   }
 
+  /** With `shared`: whether this tab holds the stream (`leader`) or is relayed to (`follower`). */
+  get sharedRole(): 'leader' | 'follower' | undefined {
+    const role = this.#share?.role;
+    return role === 'idle' ? undefined : role;
+  }
+
   /** The mock backend in use, once mock mode has started. */
   get activeMockBackend(): MockBackend | undefined {
     return this.mockBackend ?? (this.mock ? this.#defaultMock : undefined);
@@ -127,18 +164,21 @@ export class SseProvider extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('online', this.#onOnline);
+    document.addEventListener('visibilitychange', this.#onVisibility);
     // A provider moved in the document keeps its store and its resume id, and reconnects.
     if (this.hasUpdated) {
-      if (this.#client && this.#wanted) this.#client.connect();
+      if (this.#client && this.#wanted) this.#open();
       else this.#sync();
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('online', this.#onOnline);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#mockLoad = undefined;
-    this.#client?.disconnect();
-    if (!this.#client) this.#setState('closed');
+    this.#close();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -152,23 +192,26 @@ export class SseProvider extends LitElement {
   /** Opens the connection if it is closed. */
   connect(): void {
     this.#wanted = true;
-    if (this.#client) this.#client.connect();
+    if (this.#client) this.#open();
     else this.#sync();
   }
 
-  /** Closes the connection and stops reconnecting until `connect()` or `reconnect()`. */
+  /**
+   * Closes the connection and stops reconnecting until `connect()` or `reconnect()`. In a tab that
+   * follows a `shared` leader, it detaches this tab only.
+   */
   disconnect(): void {
     this.#wanted = false;
     this.#mockLoad = undefined;
-    this.#client?.disconnect();
-    if (!this.#client) this.#setState('closed');
+    this.#close();
   }
 
   /** Closes the connection and opens a new one now, resuming from the last event id. */
   reconnect(): void {
     this.#wanted = true;
-    if (this.#client) this.#client.reconnect();
-    else this.#sync();
+    if (!this.#client) this.#sync();
+    else if (!this.#share || this.#share.role === 'leader') this.#client.reconnect();
+    else if (this.#share.role === 'idle') this.#open();
   }
 
   override render() {
@@ -179,17 +222,45 @@ export class SseProvider extends LitElement {
   #sync(): void {
     if (!this.isConnected) return;
     const mock = this.mock || this.mockBackend !== undefined;
-    const key = JSON.stringify([this.url, mock, this.withCredentials, this.snapshotUrl, this.reconnectMin, this.reconnectMax]);
+    const key = JSON.stringify([
+      this.url,
+      mock,
+      this.transport,
+      this.withCredentials,
+      this.snapshotUrl,
+      this.reconnectMin,
+      this.reconnectMax,
+      this.staleTimeout,
+      this.shared,
+    ]);
     const changed = key !== this.#clientKey || this.mockBackend !== this.#clientBackend || this.eventSourceFactory !== this.#clientFactory;
     if (!changed && (this.#client || this.#mockLoad)) return;
     this.#clientKey = key;
     this.#clientBackend = this.mockBackend;
     this.#clientFactory = this.eventSourceFactory;
     this.#mockLoad = undefined;
-    this.#client?.disconnect();
+    this.#close();
     this.#client = undefined;
+    this.store.connection.stats.transport = mock ? 'eventsource' : this.transport;
     if (mock) this.#startMock();
-    else if (this.url) this.#start(this.eventSourceFactory);
+    else if (this.url) this.#startNetwork();
+  }
+
+  #startNetwork(): void {
+    if (this.transport !== 'fetch' || this.eventSourceFactory) {
+      this.#start(this.eventSourceFactory);
+      return;
+    }
+    this.#start(
+      (url, init) =>
+        new FetchEventSource(url, {
+          withCredentials: init.withCredentials,
+          lastEventId: init.lastEventId,
+          // Read on every connect, so a function can hand out a fresh token.
+          headers: () => (typeof this.headers === 'function' ? this.headers() : (this.headers ?? {})),
+        }),
+      'header',
+    );
   }
 
   #startMock(): void {
@@ -203,9 +274,11 @@ export class SseProvider extends LitElement {
     }));
   }
 
-  #start(factory: EventSourceFactory | undefined): void {
+  #start(factory: EventSourceFactory | undefined, resumeWith: 'query' | 'header' = 'query'): void {
     this.#client = new LiveClient({
       url: this.url || '/api/containers/events',
+      resumeWith,
+      staleTimeout: this.staleTimeout,
       store: this.store,
       factory,
       withCredentials: this.withCredentials,
@@ -213,15 +286,106 @@ export class SseProvider extends LitElement {
       reconnectMax: this.reconnectMax,
       snapshotUrl: this.snapshotUrl || undefined,
       onEvent: (event) => this.#onClientEvent(event),
+      onMessage: (message) => {
+        if (this.#share?.role === 'leader') this.#share.post({ kind: 'message', message });
+      },
     });
-    if (this.#wanted && this.isConnected) this.#client.connect();
+    const mock = this.mock || this.mockBackend !== undefined;
+    this.#share = this.shared && !mock && TabShare.supported ? new TabShare(this.#client.url, this.#shareHandlers) : undefined;
+    if (this.#wanted && this.isConnected && !this.#hiddenPause()) this.#open();
     else this.#setState('closed');
   }
+
+  /** Opens this tab's way to the stream: its own connection, or its place among the sharing tabs. */
+  #open(): void {
+    if (!this.#share) {
+      this.#client?.connect();
+      return;
+    }
+    if (this.#share.role !== 'idle') return;
+    this.#synced = false;
+    this.#share.start();
+  }
+
+  #close(): void {
+    this.#share?.stop();
+    this.#client?.disconnect();
+    this.#setState('closed');
+  }
+
+  readonly #shareHandlers = {
+    lead: () => {
+      // Elected: open the stream, resuming from the last id relayed to this tab, and hand the
+      // state to any tab still waiting for it.
+      this.#synced = true;
+      this.#client?.connect();
+      if (this.#client) this.#share?.post({ kind: 'sync', sync: syncOf(this.store, this.#client.lastEventId) });
+    },
+    receive: (message: ShareMessage) => {
+      const client = this.#client;
+      if (!client) return;
+      switch (message.kind) {
+        case 'hello':
+          this.#share?.post({ kind: 'sync', sync: syncOf(this.store, client.lastEventId) });
+          break;
+        case 'message':
+          // Until the leader's state arrives, relayed messages are already part of it.
+          if (this.#synced) client.receive(message.message.type, message.message.data, message.message.id);
+          break;
+        case 'state':
+          this.store.setConnection({ state: message.state, closedReason: message.closedReason, lastError: message.lastError });
+          this.#setState(message.state);
+          break;
+        case 'sync':
+          if (this.#synced) return;
+          this.#synced = true;
+          applySync(this.store, message.sync, Date.now());
+          if (message.sync.lastEventId !== undefined) client.resumeFrom(message.sync.lastEventId);
+          this.#setState(message.sync.state);
+          break;
+      }
+    },
+  };
+
+  #hiddenPause(): boolean {
+    // A shared stream serves other tabs too: it is not paused with this one.
+    this.#paused = this.pauseHidden && !this.shared && document.visibilityState === 'hidden';
+    return this.#paused;
+  }
+
+  readonly #onOnline = (): void => {
+    // The network is back: a provider waiting out its backoff retries now.
+    if (this.#client && this.#wanted && !this.#paused && this.state !== 'open') this.#client.reconnect();
+  };
+
+  readonly #onVisibility = (): void => {
+    const client = this.#client;
+    if (!client || !this.#wanted) return;
+    if (document.visibilityState === 'hidden') {
+      if (this.pauseHidden && !this.shared) {
+        this.#paused = true;
+        client.disconnect();
+      }
+      return;
+    }
+    if (this.#paused) {
+      this.#paused = false;
+      client.connect();
+    } else if (client.stale) {
+      // Timers are throttled in hidden tabs: a stream that went quiet meanwhile is reopened at once.
+      client.reconnect();
+    }
+  };
 
   #onClientEvent(event: ClientEvent): void {
     switch (event.kind) {
       case 'state':
+        if (this.#share?.role === 'follower') return;
         this.#setState(event.state);
+        if (this.#share?.role === 'leader') {
+          const { closedReason, lastError } = this.store.connection;
+          this.#share.post({ kind: 'state', state: event.state, closedReason, lastError });
+        }
         break;
       case 'applied':
         this.#emit(DOM_EVENT_NAMES[event.event.type], event.event.data);

@@ -5,6 +5,8 @@
 //     `deployment_progress` events with ids, resuming after `Last-Event-ID` or `?lastEventId=`
 //     (re-sending the M events before it, as a careless backend would), and then holds the socket
 //     open or, on the session's first successful connection, drops it.
+//     `interval` (ms, default 10) spaces the events; `heartbeat=MS` adds a comment every MS ms;
+//     `auth=T` answers 401 unless the request carries `Authorization: Bearer T`.
 //   GET /sse/status?session=S
 //     What the server saw: connections, closes, the resume ids sent, whether a socket is open.
 //   GET /sse/projects?session=S
@@ -16,7 +18,7 @@ const sessions = new Map();
 function session(id) {
   let s = sessions.get(id);
   if (!s) {
-    s = { requests: 0, streams: 0, closed: 0, open: 0, resumeIds: [] };
+    s = { requests: 0, streams: 0, closed: 0, open: 0, resumeIds: [], authorizations: [] };
     sessions.set(id, s);
   }
   return s;
@@ -49,6 +51,12 @@ export async function sseTestMiddleware(ctx, next) {
 
   if (ctx.path !== '/sse/stream') return next();
   s.requests += 1;
+  s.authorizations.push(ctx.get('authorization'));
+  if (q.auth && ctx.get('authorization') !== `Bearer ${q.auth}`) {
+    ctx.status = 401;
+    ctx.body = 'authorization required';
+    return;
+  }
   const fail = Number(q.fail ?? 0);
   if (s.requests <= fail) {
     ctx.status = 500;
@@ -57,6 +65,7 @@ export async function sseTestMiddleware(ctx, next) {
   }
 
   const count = Number(q.count ?? 3);
+  const interval = Number(q.interval ?? 10);
   const overlap = Number(q.overlap ?? 0);
   const resume = ctx.get('last-event-id') || q.lastEventId || '';
   s.resumeIds.push(resume);
@@ -83,10 +92,17 @@ export async function sseTestMiddleware(ctx, next) {
     s.open -= 1;
     s.closed += 1;
     for (const timer of timers) clearTimeout(timer);
+    for (const timer of timers) clearInterval(timer);
     stream.end();
   });
 
   stream.write('retry: 50\n: hello\n\n');
+  if (q.heartbeat) {
+    const beat = setInterval(() => {
+      if (!closed) stream.write(': ping\n\n');
+    }, Number(q.heartbeat));
+    timers.push(beat);
+  }
   for (let i = 0; i < count; i++) {
     const id = first + i;
     timers.push(
@@ -95,7 +111,7 @@ export async function sseTestMiddleware(ctx, next) {
         if (q.kind === 'bad' && i === 1) stream.write(`id: ${id}\nevent: deployment_progress\ndata: {not json\n\n`);
         else stream.write(frame(id, 'deployment_progress', logEvent(id)));
         if (drop && i === count - 1) timers.push(setTimeout(() => ctx.req.socket.destroy(), 20));
-      }, 10 * (i + 1)),
+      }, interval * (i + 1)),
     );
   }
 }

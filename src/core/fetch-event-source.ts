@@ -1,0 +1,221 @@
+import type { EventSourceLike } from './connection.js';
+import { SseByteParser, SseParser, type SseDiscard } from './sse-parser.js';
+
+export type HeaderRecord = Record<string, string>;
+
+/** Request headers, or a function (possibly async) that returns them, called once per connection. */
+export type HeadersSource = HeaderRecord | (() => HeaderRecord | Promise<HeaderRecord>);
+
+export interface FetchEventSourceInit {
+  /** Send cookies and HTTP auth cross-origin (`credentials: 'include'`); same-origin otherwise. */
+  withCredentials?: boolean;
+  /** Extra request headers, e.g. `Authorization`. A function is called here, on each construction. */
+  headers?: HeadersSource;
+  /** Sent as the `Last-Event-ID` header (UTF-8) when not empty. */
+  lastEventId?: string;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: typeof globalThis.fetch;
+  /** Longest line, and longest event data, kept by the parser; see `SseParser`. */
+  maxLength?: number;
+}
+
+/** The `error` event: why the stream closed, with the HTTP status when the server answered one. */
+export class SseErrorEvent extends Event {
+  /** The HTTP status, when a response arrived but was refused (not 200, or not an event stream). */
+  readonly status: number | undefined;
+  readonly message: string;
+
+  constructor(message: string, status?: number) {
+    super('error');
+    this.message = message;
+    this.status = status;
+  }
+}
+
+/**
+ * A message off the stream. Like a browser's, its `lastEventId` is the last id seen on this stream,
+ * so a message without an `id:` repeats the previous one; `hasId` says whether it carried its own.
+ */
+export class SseMessageEvent extends MessageEvent<string> {
+  readonly hasId: boolean;
+
+  constructor(type: string, init: MessageEventInit<string> & { hasId: boolean }) {
+    super(type, init);
+    this.hasId = init.hasId;
+  }
+}
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+/** An id may hold any character; a header value is bytes, so it goes as UTF-8, as a browser sends it. */
+function headerBytes(value: string): string {
+  let bytes = '';
+  for (const byte of new TextEncoder().encode(value)) bytes += String.fromCharCode(byte);
+  return bytes;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).origin;
+  } catch {
+    return '';
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * An `EventSource` over a streaming `fetch`, so that a stream can carry headers (an
+ * `Authorization` token), send `Last-Event-ID` on a connection it opens itself, and expose what a
+ * browser's `EventSource` hides: comment heartbeats, `retry:` and id-only blocks.
+ *
+ * One instance is one HTTP request. It never reconnects by itself: when the response is refused or
+ * the stream ends or breaks, it fires `error` with `readyState` CLOSED and stays closed — the
+ * connection layer decides whether and when to open another (and with which headers and id). The
+ * id buffer starts empty on every instance, as a newly opened browser `EventSource`'s does.
+ *
+ * Events, all dispatched after the constructor returns:
+ *
+ * @fires open - The response is 200 with `Content-Type: text/event-stream`; `readyState` is OPEN.
+ * @fires message - An unnamed event, as an `SseMessageEvent` (`data`, `lastEventId`, `origin`, `hasId`).
+ * @fires {SseMessageEvent} <type> - A named event (`event: <type>`), the same shape.
+ * @fires error - An `SseErrorEvent` with `message` and, when the server answered but was refused
+ *   (a status other than 200 — 401 and 403 included — or the wrong content type), `status`.
+ *   Also when the network fails, the stream ends, or the headers function throws. `readyState` is
+ *   CLOSED by then, always.
+ * @fires heartbeat - `CustomEvent<string>`: a comment line (`: keep-alive`); `detail` is its text
+ *   without the colon and one following space.
+ * @fires retry - `CustomEvent<number>`: a valid `retry:` field; `detail` is the delay in ms.
+ * @fires id - `CustomEvent<string>`: a block set the last event id but carried no data, so no
+ *   message follows; `detail` is the id (empty means the server reset it).
+ * @fires discard - `CustomEvent<SseDiscard>`: an event was dropped because a line or its data was
+ *   longer than `maxLength`; the stream goes on.
+ */
+export class FetchEventSource extends EventTarget implements EventSourceLike {
+  static readonly CONNECTING = CONNECTING;
+  static readonly OPEN = OPEN;
+  static readonly CLOSED = CLOSED;
+
+  readonly url: string;
+  readonly withCredentials: boolean;
+  #readyState = CONNECTING;
+  #abort = new AbortController();
+  /** `close()` was called: nothing more is dispatched. */
+  #closed = false;
+
+  constructor(url: string, init: FetchEventSourceInit = {}) {
+    super();
+    this.url = url;
+    this.withCredentials = init.withCredentials ?? false;
+    // Called now, once per connection, so a token can be refreshed between connections; an async
+    // function or one that throws is handled inside `#run`, after the caller has added listeners.
+    const headers = (async () => (typeof init.headers === 'function' ? init.headers() : init.headers))();
+    void this.#run(headers, init);
+  }
+
+  /** 0 connecting, 1 open, 2 closed — as `EventSource`. */
+  get readyState(): number {
+    return this.#readyState;
+  }
+
+  /** Aborts the request. Fires nothing, as `EventSource.close()`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#readyState = CLOSED;
+    this.#abort.abort();
+  }
+
+  async #run(headersSource: Promise<HeaderRecord | undefined>, init: FetchEventSourceInit): Promise<void> {
+    let response: Response;
+    try {
+      const extra = await headersSource;
+      if (this.#closed) return;
+      const headers = new Headers({ Accept: 'text/event-stream' });
+      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+      if (init.lastEventId) headers.set('Last-Event-ID', headerBytes(init.lastEventId));
+      const fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
+      response = await fetch(this.url, {
+        headers,
+        credentials: this.withCredentials ? 'include' : 'same-origin',
+        // A cached copy of a live stream is never what is wanted.
+        cache: 'no-store',
+        signal: this.#abort.signal,
+      });
+    } catch (error) {
+      this.#fail(`The stream could not be opened: ${reason(error)}`);
+      return;
+    }
+    if (this.#closed) return;
+
+    const type = response.headers.get('Content-Type') ?? '';
+    const essence = type.split(';')[0]!.trim().toLowerCase();
+    if (response.status !== 200 || essence !== 'text/event-stream' || !response.body) {
+      // Free the connection; nobody reads an error body here.
+      response.body?.cancel().catch(() => {});
+      const message =
+        response.status !== 200
+          ? `The server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+          : essence !== 'text/event-stream'
+            ? `The server answered ${type ? `Content-Type ${type}` : 'no Content-Type'}, not text/event-stream`
+            : 'The response has no body';
+      this.#fail(message, response.status);
+      return;
+    }
+
+    const origin = originOf(response.url || this.url);
+    const bytes = new SseByteParser(
+      new SseParser(
+        (event) => {
+          if (this.#closed) return;
+          this.dispatchEvent(new SseMessageEvent(event.type, { data: event.data, lastEventId: event.id, origin, hasId: event.hasId }));
+        },
+        {
+          onId: (id, withEvent) => {
+            if (!this.#closed && !withEvent) this.dispatchEvent(new CustomEvent<string>('id', { detail: id }));
+          },
+          onRetry: (ms) => {
+            if (!this.#closed) this.dispatchEvent(new CustomEvent<number>('retry', { detail: ms }));
+          },
+          onComment: (text) => {
+            if (!this.#closed) this.dispatchEvent(new CustomEvent<string>('heartbeat', { detail: text }));
+          },
+          onDiscard: (discard) => {
+            if (!this.#closed) this.dispatchEvent(new CustomEvent<SseDiscard>('discard', { detail: discard }));
+          },
+        },
+        { maxLength: init.maxLength },
+      ),
+    );
+
+    this.#readyState = OPEN;
+    this.dispatchEvent(new Event('open'));
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        if (this.#closed) return;
+        const { done, value } = await reader.read();
+        if (this.#closed) return;
+        if (done) break;
+        bytes.feed(value);
+      }
+    } catch (error) {
+      this.#fail(`The stream was interrupted: ${reason(error)}`);
+      return;
+    }
+    bytes.end();
+    this.#fail('The stream ended');
+  }
+
+  #fail(message: string, status?: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#readyState = CLOSED;
+    this.#abort.abort();
+    this.dispatchEvent(new SseErrorEvent(message, status));
+  }
+}
