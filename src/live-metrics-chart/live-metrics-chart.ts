@@ -1,0 +1,558 @@
+import { LitElement, html, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
+import type { ContainerStatus } from '../core/protocol.js';
+import { LocaleController } from '../shared/i18n.js';
+import { LiveController } from '../shared/live-controller.js';
+import { tokens } from '../shared/tokens.js';
+import { styles } from './live-metrics-chart.styles.js';
+import './live-metrics-chart.messages.js';
+
+export type { MetricsPoint } from '../core/metrics-history.js';
+
+/** What `render()` shows, derived in `willUpdate`. */
+type View =
+  | { state: 'unavailable' | 'waiting' }
+  | { state: 'running'; cpu: string; memory: string; requests: string; uptime: string; label: string };
+
+/** The chart's colours, resolved from CSS custom properties to values a canvas understands. */
+interface Colors {
+  cpu: string;
+  cpuFill: string;
+  memory: string;
+  axis: string;
+  grid: string;
+  background: string;
+}
+
+const DEFAULT_POINTS = 10;
+const AXIS_FONT_SIZE = 11;
+
+/**
+ * Current CPU, memory, request count and uptime as cards, and a real-time line chart (uPlot) of CPU
+ * (left scale, %) and memory (right scale, MB) over the last `points` points. Shown only while the
+ * project is `running`; otherwise a short "metrics unavailable" state.
+ *
+ * Inside an `<sse-provider>` it shows the project named by `project-id`; alone, it shows `status` and
+ * the `metrics` property. The chart is created the first time it is on screen, streams with
+ * `setData`, follows its container's width, and draws nothing while it is off-screen or the tab is
+ * hidden — it catches up when it is seen again.
+ *
+ * @tagname live-metrics-chart
+ * @summary Live CPU and memory of a running container: cards and a streaming chart.
+ *
+ * @csspart base - The wrapper of the cards and the chart (running state).
+ * @csspart cards - The list of current values.
+ * @csspart card - One current value; also `card-cpu`, `card-memory`, `card-requests`, `card-uptime`.
+ * @csspart card-cpu - The CPU card.
+ * @csspart card-memory - The memory card.
+ * @csspart card-requests - The requests card.
+ * @csspart card-uptime - The uptime card.
+ * @csspart label - A card's label.
+ * @csspart swatch - The line colour beside the CPU and memory labels (the chart's legend).
+ * @csspart value - A card's value.
+ * @csspart chart - The chart's frame; its width and `--chart-height` size the chart.
+ * @csspart plot - uPlot's root element inside the frame (holds the canvas).
+ * @csspart unavailable - The "metrics unavailable" state (not running, or unknown project).
+ * @csspart waiting - The state shown while running with no point received yet.
+ * @csspart icon - The icon of the unavailable and waiting states.
+ *
+ * @cssproperty [--chart-height=180px] - Height of the chart.
+ * @cssproperty [--chart-cpu-color=var(--le-chart-cpu)] - CPU line colour.
+ * @cssproperty [--chart-memory-color=var(--le-chart-memory)] - Memory line colour.
+ * @cssproperty [--chart-axis-color=var(--le-text-muted)] - Axis labels.
+ * @cssproperty [--chart-grid-color=color-mix(in srgb, var(--le-border) 70%, transparent)] - Grid lines.
+ * @cssproperty [--chart-background=var(--le-surface)] - Chart background.
+ * @cssproperty [--card-background=var(--le-surface-raised)] - Card and empty-state background.
+ * @cssproperty [--card-border=var(--le-border)] - Card, chart and empty-state border colour.
+ * @cssproperty [--card-radius=var(--le-radius)] - Card, chart and empty-state corner radius.
+ * @cssproperty [--metrics-gap=12px] - Space between cards and around the chart.
+ */
+export class LiveMetricsChart extends LitElement {
+  static override styles = [tokens, unsafeCSS(uplotCss), styles];
+
+  readonly #live = new LiveController(this, { project: () => this.projectId });
+  readonly #locale = new LocaleController(this);
+
+  @query('[part~="chart"]') private _frame!: HTMLElement | null;
+  @query('.probe') private _probe!: HTMLElement | null;
+
+  #view: View = { state: 'unavailable' };
+  /** The store's history of the shown project; undefined in presentational mode. */
+  #history: MetricsHistory | undefined;
+  /** What the chart last showed, to tell whether there is anything new to draw. */
+  #source: unknown;
+  #version = -1;
+  #lang = '';
+  // Reused for every draw: filled in place, handed to uPlot as subarray views.
+  #time = new Float64Array(DEFAULT_POINTS);
+  #cpu = new Float64Array(DEFAULT_POINTS);
+  #memory = new Float64Array(DEFAULT_POINTS);
+
+  #chart: uPlot | undefined;
+  /** The chart frame the shared observers watch. */
+  #observed: HTMLElement | undefined;
+  #onScreen = false;
+  #size: { width: number; height: number } | undefined;
+  #dirty = true;
+  #draws = 0;
+  #colors: Colors = { cpu: '#0969da', cpuFill: 'transparent', memory: '#8250df', axis: '#59636e', grid: '#d0d7de', background: '#fff' };
+  #font = `${AXIS_FONT_SIZE}px system-ui, sans-serif`;
+  readonly #watcher: Watcher = {
+    visibility: () => this.#draw(),
+    scheme: () => this.#schemeChanged(),
+  };
+
+  /** The project to show, from the nearest `<sse-provider>`. */
+  @property({ attribute: 'project-id' }) projectId?: string;
+
+  /** How many of the latest points the chart shows. */
+  @property({ type: Number }) points = DEFAULT_POINTS;
+
+  /** Presentational mode: the project's status (a provider's state wins when `project-id` is set). */
+  @property() status?: ContainerStatus;
+
+  /** Presentational mode: the history, oldest first, `time` in epoch ms; assign a new array to update. */
+  @property({ attribute: false }) metrics: readonly MetricsPoint[] = [];
+
+  /** Diagnostics: how many times the chart's canvas has been drawn (read-only). */
+  get drawCount(): number {
+    return this.#draws;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    watch(this.#watcher);
+    // A chart torn down by a removal is built again when the element comes back.
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unwatch(this.#watcher);
+    this.#teardown();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('projectId')) this.#live.sync();
+
+    const capacity = pointCount(this.points);
+    if (capacity !== this.#time.length) {
+      this.#time = new Float64Array(capacity);
+      this.#cpu = new Float64Array(capacity);
+      this.#memory = new Float64Array(capacity);
+      this.#dirty = true;
+    }
+
+    let status: ContainerStatus | undefined;
+    let latest: MetricsPoint | undefined;
+    let length: number;
+    let source: unknown;
+    let version = 0;
+    if (this.projectId !== undefined && this.#live.store) {
+      const project = this.#live.project;
+      this.#history = project?.metrics;
+      status = project?.status;
+      length = this.#history?.length ?? 0;
+      latest = this.#history?.latest();
+      source = project;
+      version = project?.version ?? 0;
+    } else {
+      this.#history = undefined;
+      status = this.status;
+      length = this.metrics.length;
+      latest = this.metrics[length - 1];
+      source = this.metrics;
+    }
+    const lang = this.#locale.lang;
+    if (source !== this.#source || version !== this.#version || lang !== this.#lang) {
+      this.#source = source;
+      this.#version = version;
+      this.#lang = lang;
+      this.#dirty = true;
+    }
+
+    const shown = Math.min(capacity, length);
+    if (status !== 'running') this.#view = { state: 'unavailable' };
+    else if (shown === 0 || !latest) this.#view = { state: 'waiting' };
+    else this.#view = this.#running(latest, shown);
+  }
+
+  protected override updated(): void {
+    const frame = this.#view.state === 'running' ? this._frame : null;
+    if (frame !== (this.#observed ?? null)) {
+      this.#teardown();
+      if (frame) this.#observe(frame);
+    }
+    if (!frame) return;
+    if (this.#view.state === 'running') this.#chart?.ctx.canvas.setAttribute('aria-label', this.#view.label);
+    this.#draw();
+  }
+
+  #running(latest: MetricsPoint, shown: number): View {
+    const locale = this.#locale;
+    const cpu = formatCpu(locale, latest.cpu);
+    const memory = formatMemory(locale, latest.memory);
+    const points = locale.t(shown === 1 ? 'metrics.points.one' : 'metrics.points.other', { count: locale.number(shown) });
+    return {
+      state: 'running',
+      cpu,
+      memory,
+      requests: locale.number(latest.requests, { maximumFractionDigits: 0 }),
+      uptime: latest.uptime || '—',
+      label: locale.t('metrics.chart', { cpu, memory, points }),
+    };
+  }
+
+  #observe(frame: HTMLElement): void {
+    this.#observed = frame;
+    intersections.observe(frame, (entry) => {
+      this.#onScreen = entry.isIntersecting;
+      this.#draw();
+    });
+    resizes.observe(frame, (entry) => {
+      const width = Math.floor(entry.contentRect.width);
+      const height = Math.floor(entry.contentRect.height);
+      this.#size = { width, height };
+      if (this.#chart && (this.#chart.width !== width || this.#chart.height !== height)) {
+        this.#dirty = true;
+        this.#draw();
+      }
+    });
+  }
+
+  /** Destroys the chart and stops observing its frame; the next running render builds a new one. */
+  #teardown(): void {
+    if (this.#observed) {
+      intersections.unobserve(this.#observed);
+      resizes.unobserve(this.#observed);
+      this.#observed = undefined;
+    }
+    this.#chart?.destroy();
+    this.#chart = undefined;
+    this.#onScreen = false;
+    this.#size = undefined;
+    this.#dirty = true;
+  }
+
+  /** Draws what changed — unless nobody can see it; then it stays dirty until the chart is seen. */
+  #draw(): void {
+    const frame = this.#observed;
+    if (!frame || !this.#dirty || !this.#onScreen || document.visibilityState === 'hidden') return;
+    this.#dirty = false;
+    const count = this.#fill();
+    const data: uPlot.AlignedData = [this.#time.subarray(0, count), this.#cpu.subarray(0, count), this.#memory.subarray(0, count)];
+    const size = this.#size ?? { width: frame.clientWidth, height: frame.clientHeight };
+    const chart = this.#chart;
+    if (!chart) {
+      this.#create(frame, data, size);
+      return;
+    }
+    chart.batch(() => {
+      if (chart.width !== size.width || chart.height !== size.height) chart.setSize(size);
+      chart.setData(data);
+    });
+  }
+
+  /** Copies the newest points into the reused arrays and returns how many there are. */
+  #fill(): number {
+    const capacity = this.#time.length;
+    if (this.#history) return this.#history.copyLatest(capacity, this.#time, this.#cpu, this.#memory);
+    const list = this.metrics;
+    const count = Math.min(capacity, list.length);
+    const first = list.length - count;
+    for (let i = 0; i < count; i++) {
+      const point = list[first + i]!;
+      this.#time[i] = point.time / 1000;
+      this.#cpu[i] = point.cpu;
+      this.#memory[i] = point.memory;
+    }
+    return count;
+  }
+
+  #create(frame: HTMLElement, data: uPlot.AlignedData, size: { width: number; height: number }): void {
+    this.#resolveColors();
+    const chart = new uPlot(this.#options(size), data, frame);
+    chart.root.setAttribute('part', 'plot');
+    const canvas = chart.ctx.canvas;
+    canvas.setAttribute('role', 'img');
+    if (this.#view.state === 'running') canvas.setAttribute('aria-label', this.#view.label);
+    this.#chart = chart;
+  }
+
+  #schemeChanged(): void {
+    if (this.#chart && this.#resolveColors()) {
+      this.#dirty = true;
+      this.#draw();
+    }
+  }
+
+  /**
+   * Reads the chart colours from the CSS custom properties. A canvas cannot use `var()` or
+   * `light-dark()`, so each is set as the colour of a hidden probe and read back computed.
+   * Returns whether any colour changed.
+   */
+  #resolveColors(): boolean {
+    const probe = this._probe;
+    if (!probe) return false;
+    const computed = getComputedStyle(probe);
+    const read = (value: string): string => {
+      probe.style.color = value;
+      return computed.color;
+    };
+    const next: Colors = {
+      cpu: read('var(--chart-cpu-color)'),
+      cpuFill: read('color-mix(in srgb, var(--chart-cpu-color) 12%, transparent)'),
+      memory: read('var(--chart-memory-color)'),
+      axis: read('var(--chart-axis-color)'),
+      grid: read('var(--chart-grid-color)'),
+      background: read('var(--chart-background)'),
+    };
+    probe.style.removeProperty('color');
+    this.#font = `${AXIS_FONT_SIZE}px ${computed.fontFamily}`;
+    const changed = (Object.keys(next) as (keyof Colors)[]).some((key) => next[key] !== this.#colors[key]);
+    this.#colors = next;
+    return changed;
+  }
+
+  #options(size: { width: number; height: number }): uPlot.Options {
+    const locale = this.#locale;
+    // Colours are read through functions so a theme change needs only a redraw.
+    const colors = () => this.#colors;
+    const font = this.#font;
+    const yAxis = (scale: string, side: 1 | 3, format: (value: number) => string): uPlot.Axis => ({
+      scale,
+      side,
+      font,
+      gap: 6,
+      size: (_self, values) => axisWidth(values, font) + 10,
+      stroke: () => colors().axis,
+      ticks: { show: false },
+      border: { show: false },
+      grid: { show: side === 3, stroke: () => colors().grid, width: 1 },
+      // Both scales start at 0 and are cut in the same number of steps, so the memory labels sit on
+      // the CPU grid lines.
+      splits: (self, _axis, min, max) => {
+        const steps = self.bbox.height / devicePixelRatio >= 110 ? 4 : 2;
+        return Array.from({ length: steps + 1 }, (_, i) => min + ((max - min) * i) / steps);
+      },
+      values: (_self, splits) => splits.map(format),
+    });
+    const series = (label: string, scale: string, stroke: () => string, fill?: () => string): uPlot.Series => ({
+      label,
+      scale,
+      stroke,
+      ...(fill ? { fill } : {}),
+      width: 2,
+      spanGaps: true,
+      points: { size: 6, width: 2, stroke, fill: () => colors().background },
+    });
+    return {
+      width: size.width,
+      height: size.height,
+      padding: [14, 6, 2, 6],
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      scales: {
+        x: { time: true, range: timeRange },
+        cpu: { range: (_self, _min, max) => [0, Math.min(100, Math.max(10, niceCeil((max ?? 0) * 1.15)))] },
+        memory: { range: (_self, _min, max) => [0, Math.max(1, niceCeil((max ?? 0) * 1.15))] },
+      },
+      series: [
+        {},
+        series(locale.t('metrics.cpu'), 'cpu', () => colors().cpu, () => colors().cpuFill),
+        // Only CPU is filled: two overlapping areas on different scales read as one muddle.
+        series(locale.t('metrics.memory'), 'memory', () => colors().memory),
+      ],
+      axes: [
+        {
+          font,
+          gap: 4,
+          size: 24,
+          space: 72,
+          stroke: () => colors().axis,
+          ticks: { show: false },
+          border: { show: false },
+          grid: { show: true, stroke: () => colors().grid, width: 1 },
+          values: (_self, splits) => splits.map((seconds) => locale.time(seconds * 1000)),
+        },
+        yAxis('cpu', 3, (value) => formatCpu(this.#locale, value)),
+        yAxis('memory', 1, (value) => formatMemory(this.#locale, value)),
+      ],
+      hooks: {
+        draw: [
+          () => {
+            this.#draws += 1;
+          },
+        ],
+      },
+    };
+  }
+
+  /**
+   * Reads the chart colours again and redraws. Call it after a theme change the element cannot see
+   * (it follows `prefers-color-scheme` and `theme` attributes by itself).
+   */
+  refreshColors(): void {
+    this.#schemeChanged();
+  }
+
+  override render(): TemplateResult {
+    const view = this.#view;
+    const t = (key: string) => this.#locale.t(key);
+    if (view.state !== 'running') return this.renderEmpty(view.state);
+    return html`
+      <div part="base">
+        <dl part="cards">
+          ${this.renderCard('cpu', t('metrics.cpu'), view.cpu, true)}
+          ${this.renderCard('memory', t('metrics.memory'), view.memory, true)}
+          ${this.renderCard('requests', t('metrics.requests'), view.requests, false)}
+          ${this.renderCard('uptime', t('metrics.uptime'), view.uptime, false)}
+        </dl>
+        <div part="chart"><span class="probe" aria-hidden="true"></span></div>
+      </div>
+    `;
+  }
+
+  private renderEmpty(state: 'unavailable' | 'waiting'): TemplateResult {
+    return html`<div part=${state}>${state === 'waiting' ? waitingIcon : unavailableIcon}<span>${this.#locale.t(`metrics.${state}`)}</span></div>`;
+  }
+
+  private renderCard(name: string, label: string, value: string, swatch: boolean): TemplateResult {
+    return html`
+      <div part="card card-${name}">
+        <dt part="label">${swatch ? html`<span part="swatch" aria-hidden="true"></span>` : null}${label}</dt>
+        <dd part="value">${value}</dd>
+      </div>
+    `;
+  }
+}
+
+const unavailableIcon = html`<svg part="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M3 3v18h18"/><path d="m7 14 4-4 3 3 5-5"/><path d="m4 4 16 16"/></svg>`;
+const waitingIcon = html`<svg part="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M3 12h4l3-8 4 16 3-8h4"/></svg>`;
+
+function pointCount(value: number): number {
+  return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_POINTS;
+}
+
+function formatCpu(locale: LocaleController, percent: number): string {
+  return locale.number(percent / 100, { style: 'percent', maximumFractionDigits: 1 });
+}
+
+function formatMemory(locale: LocaleController, megabytes: number): string {
+  return locale.number(megabytes, { style: 'unit', unit: 'megabyte', maximumFractionDigits: megabytes < 10 ? 1 : 0 });
+}
+
+/** Scale tops whose quarters are round numbers too (×10ⁿ). */
+const NICE = [1, 1.2, 1.6, 2, 2.4, 3, 4, 6, 8, 10];
+
+/** The smallest nice scale top at or above `value`. */
+function niceCeil(value: number): number {
+  if (!(value > 0)) return 0;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  const fraction = value / magnitude;
+  return (NICE.find((step) => fraction <= step + 1e-9) ?? 10) * magnitude;
+}
+
+/** A single point still gets a span of time around it. */
+const timeRange: uPlot.Range.Function = (_self, min, max) => {
+  if (min == null || max == null) return [null, null];
+  return min === max ? [min - 5, max + 5] : [min, max];
+};
+
+let measuring: CanvasRenderingContext2D | null | undefined;
+
+/** The width of the widest axis label, measured on a canvas of its own (uPlot caches its context's font). */
+function axisWidth(values: string[] | null, font: string): number {
+  if (!values || values.length === 0) return 24;
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring) return 48;
+  measuring.font = font;
+  let widest = 0;
+  for (const value of values) widest = Math.max(widest, measuring.measureText(value).width);
+  return Math.ceil(widest);
+}
+
+// ---- shared observers ------------------------------------------------------------------------
+// One observer of each kind serves every chart on the page; each target maps to its chart's callback.
+
+interface SharedObserver<E> {
+  observe(target: Element, callback: (entry: E) => void): void;
+  unobserve(target: Element): void;
+}
+
+interface Observer {
+  observe(target: Element): void;
+  unobserve(target: Element): void;
+  disconnect(): void;
+}
+
+function sharedObserver<E extends { target: Element }>(create: (notify: (entries: E[]) => void) => Observer): SharedObserver<E> {
+  const callbacks = new Map<Element, (entry: E) => void>();
+  let observer: Observer | undefined;
+  const notify = (entries: E[]) => {
+    // A target unobserved since the entries were queued has no callback any more.
+    for (const entry of entries) callbacks.get(entry.target)?.(entry);
+  };
+  return {
+    observe(target, callback) {
+      callbacks.set(target, callback);
+      observer ??= create(notify);
+      observer.observe(target);
+    },
+    unobserve(target) {
+      if (!callbacks.delete(target)) return;
+      observer?.unobserve(target);
+      if (callbacks.size === 0) {
+        observer?.disconnect();
+        observer = undefined;
+      }
+    },
+  };
+}
+
+const resizes = sharedObserver<ResizeObserverEntry>((notify) => new ResizeObserver(notify));
+// The margin draws a chart just before it scrolls into view.
+const intersections = sharedObserver<IntersectionObserverEntry>((notify) => new IntersectionObserver(notify, { rootMargin: '100px' }));
+
+// ---- page visibility and colour scheme, watched once for every chart --------------------------
+
+interface Watcher {
+  /** The tab was shown or hidden. */
+  visibility(): void;
+  /** The colour scheme or a `theme` attribute changed. */
+  scheme(): void;
+}
+
+const watchers = new Set<Watcher>();
+let schemeQuery: MediaQueryList | undefined;
+let themeObserver: MutationObserver | undefined;
+
+const onVisibility = () => {
+  for (const watcher of watchers) watcher.visibility();
+};
+const onScheme = () => {
+  for (const watcher of watchers) watcher.scheme();
+};
+
+function watch(watcher: Watcher): void {
+  watchers.add(watcher);
+  if (watchers.size !== 1) return;
+  document.addEventListener('visibilitychange', onVisibility);
+  schemeQuery = matchMedia('(prefers-color-scheme: dark)');
+  schemeQuery.addEventListener('change', onScheme);
+  themeObserver = new MutationObserver(onScheme);
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['theme'], subtree: true });
+}
+
+function unwatch(watcher: Watcher): void {
+  if (!watchers.delete(watcher) || watchers.size > 0) return;
+  document.removeEventListener('visibilitychange', onVisibility);
+  schemeQuery?.removeEventListener('change', onScheme);
+  schemeQuery = undefined;
+  themeObserver?.disconnect();
+  themeObserver = undefined;
+}
