@@ -165,6 +165,7 @@ describe('LiveStore', () => {
     store.clearLogs('a');
     expect(store.logs('a').length).to.equal(0);
     expect(store.logs('b').length).to.equal(1);
+    expect(store.logs().toArray().map((entry) => entry.projectId), 'gone from the all-projects log too').to.deep.equal(['b']);
     store.clearLogs();
     expect(store.logs('b').length).to.equal(0);
     expect(store.logs().length).to.equal(0);

@@ -54,6 +54,17 @@ export class Ring<T> {
     return evicted;
   }
 
+  /** Keeps only the items for which `keep` is true, in order; returns how many were removed. */
+  retain(keep: (item: T) => boolean): number {
+    const kept = this.toArray().filter(keep);
+    const removed = this.#length - kept.length;
+    if (removed === 0) return 0;
+    this.#items = kept;
+    this.#start = 0;
+    this.#length = kept.length;
+    return removed;
+  }
+
   clear(): void {
     this.#items = [];
     this.#start = 0;

@@ -244,6 +244,7 @@ export class LiveStore {
     const project = this.#projects.get(projectId);
     if (!project) return;
     project.logs.clear();
+    if (this.#allLogs.retain((entry) => entry.projectId !== projectId) > 0) this.#dirty.add('');
     this.#mark(projectId);
   }
 

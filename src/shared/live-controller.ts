@@ -6,8 +6,8 @@ import { liveContext, type LiveService } from './context.js';
 export interface LiveControllerOptions {
   /** The project to watch; read again on every `sync()`. */
   project?: () => string | undefined;
-  /** Watch every project (the all-projects log view). */
-  all?: boolean;
+  /** Watch every project (the all-projects log view); read again on every `sync()`. */
+  all?: boolean | (() => boolean);
   /** Watch the connection state and counters. */
   connection?: boolean;
 }
@@ -21,7 +21,7 @@ export class LiveController implements ReactiveController {
   readonly #options: LiveControllerOptions;
   readonly #consumer: ContextConsumer<typeof liveContext, ReactiveControllerHost & HTMLElement>;
   #unsubscribe: (() => void)[] = [];
-  #subscribedTo: { store?: LiveStore; project?: string } = {};
+  #subscribedTo: { store?: LiveStore; project?: string; all?: boolean } = {};
   #connected = false;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: LiveControllerOptions) {
@@ -64,13 +64,16 @@ export class LiveController implements ReactiveController {
   sync(): void {
     const store = this.#connected ? this.store : undefined;
     const project = this.#options.project?.();
-    if (store === this.#subscribedTo.store && project === this.#subscribedTo.project) return;
+    const option = this.#options.all;
+    const all = typeof option === 'function' ? option() : Boolean(option);
+    const current = this.#subscribedTo;
+    if (store === current.store && project === current.project && all === current.all) return;
     this.#release();
-    this.#subscribedTo = { store, project };
+    this.#subscribedTo = { store, project, all };
     if (!store) return;
     const update = () => this.#host.requestUpdate();
     if (project !== undefined) this.#unsubscribe.push(store.subscribe(project, update));
-    if (this.#options.all) this.#unsubscribe.push(store.subscribeAll(update));
+    if (all) this.#unsubscribe.push(store.subscribeAll(update));
     if (this.#options.connection) this.#unsubscribe.push(store.subscribeConnection(update));
     this.#host.requestUpdate();
   }

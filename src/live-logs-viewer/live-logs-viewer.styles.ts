@@ -1,0 +1,375 @@
+import { css } from 'lit';
+import { tokens } from '../shared/tokens.js';
+
+// Terminal colours that keep 4.5:1 contrast on the light and on the dark surface.
+const ansi = css`
+  :host {
+    --_logs-ansi-0: var(--logs-ansi-0, light-dark(#24292f, #8b949e));
+    --_logs-ansi-1: var(--logs-ansi-1, light-dark(#cf222e, #ff7b72));
+    --_logs-ansi-2: var(--logs-ansi-2, light-dark(#116329, #3fb950));
+    --_logs-ansi-3: var(--logs-ansi-3, light-dark(#7d4e00, #d29922));
+    --_logs-ansi-4: var(--logs-ansi-4, light-dark(#0969da, #58a6ff));
+    --_logs-ansi-5: var(--logs-ansi-5, light-dark(#8250df, #bc8cff));
+    --_logs-ansi-6: var(--logs-ansi-6, light-dark(#1b7c83, #39c5cf));
+    --_logs-ansi-7: var(--logs-ansi-7, light-dark(#57606a, #b1bac4));
+    --_logs-ansi-8: var(--logs-ansi-8, light-dark(#57606a, #8b949e));
+    --_logs-ansi-9: var(--logs-ansi-9, light-dark(#a40e26, #ffa198));
+    --_logs-ansi-10: var(--logs-ansi-10, light-dark(#1a7f37, #56d364));
+    --_logs-ansi-11: var(--logs-ansi-11, light-dark(#633c01, #e3b341));
+    --_logs-ansi-12: var(--logs-ansi-12, light-dark(#0550ae, #79c0ff));
+    --_logs-ansi-13: var(--logs-ansi-13, light-dark(#6639ba, #d2a8ff));
+    --_logs-ansi-14: var(--logs-ansi-14, light-dark(#136061, #56d4dd));
+    --_logs-ansi-15: var(--logs-ansi-15, light-dark(#32383f, #f0f6fc));
+  }
+  .fg0 { color: var(--_logs-ansi-0); }
+  .fg1 { color: var(--_logs-ansi-1); }
+  .fg2 { color: var(--_logs-ansi-2); }
+  .fg3 { color: var(--_logs-ansi-3); }
+  .fg4 { color: var(--_logs-ansi-4); }
+  .fg5 { color: var(--_logs-ansi-5); }
+  .fg6 { color: var(--_logs-ansi-6); }
+  .fg7 { color: var(--_logs-ansi-7); }
+  .fg8 { color: var(--_logs-ansi-8); }
+  .fg9 { color: var(--_logs-ansi-9); }
+  .fg10 { color: var(--_logs-ansi-10); }
+  .fg11 { color: var(--_logs-ansi-11); }
+  .fg12 { color: var(--_logs-ansi-12); }
+  .fg13 { color: var(--_logs-ansi-13); }
+  .fg14 { color: var(--_logs-ansi-14); }
+  .fg15 { color: var(--_logs-ansi-15); }
+  /* Backgrounds are tints, so the text on them keeps its contrast. */
+  .bg0 { background: color-mix(in srgb, var(--_logs-ansi-0) 18%, transparent); }
+  .bg1 { background: color-mix(in srgb, var(--_logs-ansi-1) 18%, transparent); }
+  .bg2 { background: color-mix(in srgb, var(--_logs-ansi-2) 18%, transparent); }
+  .bg3 { background: color-mix(in srgb, var(--_logs-ansi-3) 18%, transparent); }
+  .bg4 { background: color-mix(in srgb, var(--_logs-ansi-4) 18%, transparent); }
+  .bg5 { background: color-mix(in srgb, var(--_logs-ansi-5) 18%, transparent); }
+  .bg6 { background: color-mix(in srgb, var(--_logs-ansi-6) 18%, transparent); }
+  .bg7 { background: color-mix(in srgb, var(--_logs-ansi-7) 18%, transparent); }
+  .bg8 { background: color-mix(in srgb, var(--_logs-ansi-8) 18%, transparent); }
+  .bg9 { background: color-mix(in srgb, var(--_logs-ansi-9) 18%, transparent); }
+  .bg10 { background: color-mix(in srgb, var(--_logs-ansi-10) 18%, transparent); }
+  .bg11 { background: color-mix(in srgb, var(--_logs-ansi-11) 18%, transparent); }
+  .bg12 { background: color-mix(in srgb, var(--_logs-ansi-12) 18%, transparent); }
+  .bg13 { background: color-mix(in srgb, var(--_logs-ansi-13) 18%, transparent); }
+  .bg14 { background: color-mix(in srgb, var(--_logs-ansi-14) 18%, transparent); }
+  .bg15 { background: color-mix(in srgb, var(--_logs-ansi-15) 18%, transparent); }
+  .b { font-weight: 700; }
+  .f { color: color-mix(in srgb, currentcolor 78%, transparent); }
+  .i { font-style: italic; }
+  .u { text-decoration: underline; }
+  .s { text-decoration: line-through; }
+  .u.s { text-decoration: underline line-through; }
+`;
+
+export const styles = [
+  tokens,
+  ansi,
+  css`
+    :host {
+      --_logs-height: var(--logs-height, 320px);
+      --_logs-font: var(--logs-font, var(--_font-mono));
+      --_logs-font-size: var(--logs-font-size, 12.5px);
+      --_logs-line-height: var(--logs-line-height, 20px);
+      --_logs-surface: var(--logs-surface, var(--_surface));
+      --_logs-bar-surface: var(--logs-bar-surface, var(--_surface-raised));
+      --_logs-border: var(--logs-border, var(--_border));
+      --_logs-radius: var(--logs-radius, var(--_radius));
+      --_logs-info: var(--logs-level-info, var(--_level-info));
+      --_logs-success: var(--logs-level-success, var(--_level-success));
+      --_logs-warning: var(--logs-level-warning, var(--_level-warning));
+      --_logs-error: var(--logs-level-error, var(--_level-error));
+      --_logs-match-bg: var(--logs-match-bg, light-dark(#fff1a8, #6c5314));
+      --_logs-project: var(--logs-project, var(--_accent));
+
+      display: block;
+      box-sizing: border-box;
+      min-width: 0;
+      border: 1px solid var(--_logs-border);
+      border-radius: var(--_logs-radius);
+      background: var(--_logs-surface);
+      overflow: hidden;
+      font-size: 13px;
+    }
+
+    /* The layout lives inside, so it holds whatever display and height the page gives the host. */
+    [part~='base'] {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+    }
+
+    /* ---- toolbar ------------------------------------------------------------------------- */
+
+    [part~='toolbar'] {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+      padding: 8px;
+      background: var(--_logs-bar-surface);
+      border-bottom: 1px solid var(--_logs-border);
+    }
+    [part~='levels'],
+    [part~='actions'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    [part~='actions'] {
+      margin-inline-start: auto;
+    }
+    button {
+      display: inline-flex;
+      align-items: center;
+      gap: 5px;
+      box-sizing: border-box;
+      height: 28px;
+      min-width: 28px;
+      padding: 0 8px;
+      border: 1px solid var(--_logs-border);
+      border-radius: 6px;
+      background: var(--_logs-surface);
+      color: var(--_text);
+      font: inherit;
+      font-size: 12.5px;
+      line-height: 1;
+      cursor: pointer;
+      white-space: nowrap;
+    }
+    button:hover {
+      border-color: color-mix(in srgb, var(--_text-muted) 60%, var(--_logs-border));
+    }
+    button[aria-pressed='true'] {
+      border-color: var(--_accent);
+      background: color-mix(in srgb, var(--_accent) 13%, var(--_logs-surface));
+    }
+    button svg {
+      flex: none;
+      width: 15px;
+      height: 15px;
+    }
+    [part~='level-toggle'][data-level='info'] svg { color: var(--_logs-info); }
+    [part~='level-toggle'][data-level='success'] svg { color: var(--_logs-success); }
+    [part~='level-toggle'][data-level='warning'] svg { color: var(--_logs-warning); }
+    [part~='level-toggle'][data-level='error'] svg { color: var(--_logs-error); }
+    [part~='icon-button'] {
+      padding: 0 6px;
+    }
+    [part~='search-field'] {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      flex: 1 1 12rem;
+      min-width: 8rem;
+      max-width: 22rem;
+      height: 28px;
+      box-sizing: border-box;
+      padding: 0 8px;
+      border: 1px solid var(--_logs-border);
+      border-radius: 6px;
+      background: var(--_logs-surface);
+      color: var(--_text-muted);
+    }
+    [part~='search-field']:focus-within {
+      outline: 2px solid var(--_focus-ring);
+      outline-offset: 1px;
+    }
+    [part~='search-field'] svg {
+      flex: none;
+      width: 14px;
+      height: 14px;
+    }
+    [part~='search'] {
+      flex: 1;
+      min-width: 0;
+      border: 0;
+      outline: 0;
+      background: transparent;
+      color: var(--_text);
+      font: inherit;
+      font-size: 12.5px;
+    }
+    [part~='search']::placeholder {
+      color: var(--_text-muted);
+      opacity: 1;
+    }
+
+    /* ---- log ------------------------------------------------------------------------------ */
+
+    [part~='body'] {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      flex: 1 1 auto;
+      min-height: 0;
+    }
+    [part~='log'] {
+      flex: 1 1 auto;
+      height: var(--_logs-height);
+      min-height: 0;
+      overflow: auto;
+      overflow-anchor: none;
+      contain: strict;
+      font-family: var(--_logs-font);
+      font-size: var(--_logs-font-size);
+      line-height: var(--_logs-line-height);
+      tab-size: 4;
+    }
+    [part~='log']:focus-visible {
+      outline-offset: -2px;
+    }
+    [part~='rows'] {
+      box-sizing: border-box;
+      width: max-content;
+      min-width: 100%;
+      padding-block: 0;
+    }
+    :host([wrap]) [part~='rows'] {
+      width: auto;
+    }
+    /* Rows are styled by class: they are created every frame while streaming, and class rules are the cheapest to match. */
+    .row {
+      display: flex;
+      gap: 0 1.25ch;
+      box-sizing: border-box;
+      height: var(--_logs-line-height);
+      padding: 0 12px 0 9px;
+      border-left: 3px solid transparent;
+      white-space: pre;
+      overflow: hidden;
+    }
+    :host([wrap]) .row {
+      height: auto;
+      min-height: var(--_logs-line-height);
+      white-space: pre-wrap;
+    }
+    .row:hover {
+      background: color-mix(in srgb, var(--_text) 5%, transparent);
+    }
+    .row.warning {
+      border-left-color: var(--_logs-warning);
+      background: color-mix(in srgb, var(--_logs-warning) 7%, transparent);
+    }
+    .row.error {
+      border-left-color: var(--_logs-error);
+      background: color-mix(in srgb, var(--_logs-error) 7%, transparent);
+    }
+    .ts {
+      flex: none;
+      color: var(--_text-muted);
+      font-variant-numeric: tabular-nums;
+    }
+    .lvl {
+      flex: none;
+      width: 5ch;
+      font-weight: 600;
+    }
+    /* Level colours drawn a fifth of the way towards the text colour keep their contrast on the row tints. */
+    .info > .lvl { color: color-mix(in srgb, var(--_logs-info) 80%, var(--_text)); }
+    .success > .lvl { color: color-mix(in srgb, var(--_logs-success) 80%, var(--_text)); }
+    .warning > .lvl { color: color-mix(in srgb, var(--_logs-warning) 80%, var(--_text)); }
+    .error > .lvl { color: color-mix(in srgb, var(--_logs-error) 80%, var(--_text)); }
+    .prj {
+      flex: none;
+      width: 16ch;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      color: var(--_logs-project);
+    }
+    .msg {
+      flex: 1 1 auto;
+    }
+    :host([wrap]) .msg {
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+    mark {
+      border-radius: 2px;
+      background: var(--_logs-match-bg);
+      color: inherit;
+      box-shadow: 0 0 0 1px color-mix(in srgb, var(--_logs-warning) 45%, transparent);
+    }
+    .fresh {
+      animation: logs-fade-in 240ms ease-out;
+    }
+    @keyframes logs-fade-in {
+      from {
+        opacity: 0;
+      }
+    }
+    [part~='empty'] {
+      display: grid;
+      place-items: center;
+      height: 100%;
+      padding: 16px;
+      box-sizing: border-box;
+      color: var(--_text-muted);
+      font-family: var(--_font);
+      font-size: 13px;
+      text-align: center;
+    }
+    [part~='jump'] {
+      position: absolute;
+      bottom: 12px;
+      left: 50%;
+      transform: translateX(-50%);
+      height: 30px;
+      padding: 0 12px;
+      border: 0;
+      border-radius: 999px;
+      background: var(--_accent);
+      color: light-dark(#ffffff, #0d1117);
+      font-weight: 600;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+    }
+    [part~='jump']:hover {
+      background: color-mix(in srgb, var(--_accent) 88%, var(--_text));
+    }
+
+    /* ---- status bar ----------------------------------------------------------------------- */
+
+    [part~='status'] {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+      min-height: 28px;
+      padding: 0 12px;
+      background: var(--_logs-bar-surface);
+      border-top: 1px solid var(--_logs-border);
+      color: var(--_text-muted);
+      font-size: 12px;
+      font-variant-numeric: tabular-nums;
+    }
+    [part~='streaming'] {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      padding: 2px 8px;
+      border-radius: 999px;
+      background: color-mix(in srgb, var(--_logs-success) 12%, transparent);
+      color: color-mix(in srgb, var(--_logs-success) 72%, var(--_text));
+      font-weight: 600;
+    }
+    [part~='streaming-dot'] {
+      width: 7px;
+      height: 7px;
+      border-radius: 50%;
+      background: currentcolor;
+      animation: logs-pulse 1.2s ease-in-out infinite;
+    }
+    @keyframes logs-pulse {
+      50% {
+        opacity: 0.35;
+      }
+    }
+
+    @media (prefers-reduced-motion: reduce) {
+      .fresh,
+      [part~='streaming-dot'] {
+        animation: none;
+      }
+    }
+  `,
+];

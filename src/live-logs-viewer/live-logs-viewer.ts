@@ -1,0 +1,879 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
+import type { LogEntry } from '../core/store.js';
+import { LocaleController } from '../shared/i18n.js';
+import { LiveController } from '../shared/live-controller.js';
+import { hasControls, markMatches, matcher, parseAnsi, stripAnsi, type ParsedMessage } from './ansi.js';
+import { downloadText, exportEntries, exportFilename, type ExportFormat } from './export.js';
+import { LogIndex, type LogPredicate, type LogSource, type SyncResult } from './log-index.js';
+import { styles } from './live-logs-viewer.styles.js';
+import { RowHeights } from './virtual-list.js';
+import './live-logs-viewer.messages.js';
+
+/** A log entry given by a host in presentational mode. */
+export interface LogEntryInput {
+  /** ISO-8601 string or epoch milliseconds. */
+  timestamp: string | number;
+  /** `info`, `success`, `warning` or `error`; anything else counts as no known level. */
+  level?: string;
+  message: string;
+  projectId?: string;
+}
+
+export interface LogsExportDetail {
+  format: ExportFormat;
+  filename: string;
+  text: string;
+}
+
+export interface LogsClearDetail {
+  /** The project cleared; undefined for every project (or presentational entries). */
+  projectId?: string;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'logs-export': CustomEvent<LogsExportDetail>;
+    'logs-clear': CustomEvent<LogsClearDetail>;
+  }
+}
+
+/** Rows rendered above and below the viewport. */
+const OVERSCAN_ROWS = 8;
+/** Within this many pixels of the end, the view counts as at the bottom and follows the tail. */
+const BOTTOM_SLACK = 4;
+/** How long a new row keeps its fade-in class. */
+const FRESH_MS = 400;
+/** More rows than this in one render arrive without a fade-in. */
+const FADE_MAX_ROWS = 20;
+/** The polite summary of new entries is spoken at most this often. */
+const ANNOUNCE_MS = 5000;
+/** Correction renders allowed in a row while measured heights settle. */
+const MAX_PASSES = 4;
+const TIME_FORMAT: Intl.DateTimeFormatOptions = {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  fractionalSecondDigits: 3,
+  hourCycle: 'h23',
+};
+const STOP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
+
+let presentationalSeq = 0;
+
+/**
+ * Deployment logs, live: virtualized rows over the bounded log the provider holds, following the
+ * tail as entries arrive.
+ *
+ * Inside an `<sse-provider>` it shows the log of `project-id`, or every project's entries (each
+ * tagged with its project) when `project-id` is absent. Alone, it shows the `entries` property.
+ *
+ * It follows the newest entry until the user scrolls up, then offers "Jump to latest (N new)" and
+ * follows again once the user is back at the bottom. The toolbar filters by level (entries with no
+ * known level always stay visible) and by text (case-insensitive, matches highlighted), toggles line
+ * wrap and timestamps, exports what is held as `.log` or `.jsonl`, and clears the log. ANSI SGR
+ * colours in messages become coloured text from a fixed palette; every other escape code is removed.
+ *
+ * Only the rows in view (plus a few screens' margin) exist in the DOM. Without wrap, rows have one
+ * fixed height; with wrap, rows are measured after rendering and the top visible entry stays in
+ * place when wrap, timestamps or the width change.
+ *
+ * The log region is `role="log"` with `aria-live="off"`: a busy stream would otherwise flood a
+ * screen reader. A separate polite status says how many entries arrived, at most every 5 seconds.
+ *
+ * Timestamps are shown by default; the `hide-timestamps` attribute hides them.
+ *
+ * @tagname live-logs-viewer
+ * @summary Live deployment logs with follow, filters, ANSI colours, export and virtualized rows.
+ *
+ * @fires {CustomEvent<LogsExportDetail>} logs-export - Before a download; `detail: { format, filename, text }`. Cancel it to handle the file yourself.
+ * @fires {CustomEvent<LogsClearDetail>} logs-clear - Before the log is cleared; `detail: { projectId }`. Cancel it to keep the entries.
+ *
+ * @csspart base - The box around everything inside.
+ * @csspart toolbar - The bar of filters and actions above the log.
+ * @csspart levels - The group of level filter buttons.
+ * @csspart level-toggle - Each level filter button (also `level-toggle-info`, `-success`, `-warning`, `-error`).
+ * @csspart search-field - The label around the text filter.
+ * @csspart search - The text filter input.
+ * @csspart actions - The group of wrap, timestamps, export and clear buttons.
+ * @csspart icon-button - Each of those buttons.
+ * @csspart wrap-toggle - The line-wrap toggle.
+ * @csspart timestamps-toggle - The timestamps toggle.
+ * @csspart export - Each export button (also `export-log`, `export-jsonl`).
+ * @csspart clear - The clear button.
+ * @csspart body - The box around the log and the jump button.
+ * @csspart log - The scrolling log region (`role="log"`).
+ * @csspart rows - The block holding the rendered rows.
+ * @csspart row - One entry (also `row-info`, `row-success`, `row-warning`, `row-error`).
+ * @csspart timestamp - An entry's time.
+ * @csspart level - An entry's level tag.
+ * @csspart project - An entry's project tag (all-projects view).
+ * @csspart message - An entry's message.
+ * @csspart ansi - A coloured run of a message.
+ * @csspart match - A highlighted filter match.
+ * @csspart empty - The empty state.
+ * @csspart jump - The "Jump to latest" button.
+ * @csspart status - The bar below the log.
+ * @csspart counter - The entry counter.
+ * @csspart streaming - The "Streaming" badge.
+ * @csspart streaming-dot - The badge's dot.
+ * @csspart announcer - The visually hidden polite summary of new entries.
+ *
+ * @cssproperty [--logs-height=320px] - Height of the log region when the element's height is not set; with a set height, the log fills it.
+ * @cssproperty [--logs-font=var(--le-font-mono)] - Font of the rows.
+ * @cssproperty [--logs-font-size=12.5px] - Font size of the rows.
+ * @cssproperty [--logs-line-height=20px] - Height of one line (a row without wrap).
+ * @cssproperty [--logs-surface=var(--le-surface)] - Background of the log.
+ * @cssproperty [--logs-bar-surface=var(--le-surface-raised)] - Background of the toolbar and status bar.
+ * @cssproperty [--logs-border=var(--le-border)] - Border colour.
+ * @cssproperty [--logs-radius=var(--le-radius)] - Corner radius.
+ * @cssproperty [--logs-level-info=var(--le-level-info)] - Info colour.
+ * @cssproperty [--logs-level-success=var(--le-level-success)] - Success colour.
+ * @cssproperty [--logs-level-warning=var(--le-level-warning)] - Warning colour.
+ * @cssproperty [--logs-level-error=var(--le-level-error)] - Error colour.
+ * @cssproperty [--logs-match-bg=light-dark(#fff1a8, #6c5314)] - Background of highlighted matches.
+ * @cssproperty [--logs-project=var(--le-accent)] - Colour of project tags.
+ * @cssproperty [--logs-ansi-0=light-dark(#24292f, #8b949e)] - ANSI black.
+ * @cssproperty [--logs-ansi-1=light-dark(#cf222e, #ff7b72)] - ANSI red.
+ * @cssproperty [--logs-ansi-2=light-dark(#116329, #3fb950)] - ANSI green.
+ * @cssproperty [--logs-ansi-3=light-dark(#7d4e00, #d29922)] - ANSI yellow.
+ * @cssproperty [--logs-ansi-4=light-dark(#0969da, #58a6ff)] - ANSI blue.
+ * @cssproperty [--logs-ansi-5=light-dark(#8250df, #bc8cff)] - ANSI magenta.
+ * @cssproperty [--logs-ansi-6=light-dark(#1b7c83, #39c5cf)] - ANSI cyan.
+ * @cssproperty [--logs-ansi-7=light-dark(#57606a, #b1bac4)] - ANSI white.
+ * @cssproperty [--logs-ansi-8=light-dark(#57606a, #8b949e)] - ANSI bright black.
+ * @cssproperty [--logs-ansi-9=light-dark(#a40e26, #ffa198)] - ANSI bright red.
+ * @cssproperty [--logs-ansi-10=light-dark(#1a7f37, #56d364)] - ANSI bright green.
+ * @cssproperty [--logs-ansi-11=light-dark(#633c01, #e3b341)] - ANSI bright yellow.
+ * @cssproperty [--logs-ansi-12=light-dark(#0550ae, #79c0ff)] - ANSI bright blue.
+ * @cssproperty [--logs-ansi-13=light-dark(#6639ba, #d2a8ff)] - ANSI bright magenta.
+ * @cssproperty [--logs-ansi-14=light-dark(#136061, #56d4dd)] - ANSI bright cyan.
+ * @cssproperty [--logs-ansi-15=light-dark(#32383f, #f0f6fc)] - ANSI bright white.
+ */
+export class LiveLogsViewer extends LitElement {
+  static override styles = styles;
+
+  readonly #live = new LiveController(this, { project: () => this.projectId || undefined, all: () => !this.projectId });
+  readonly #locale = new LocaleController(this);
+
+  @query('[part~="log"]') private _log?: HTMLDivElement;
+  @query('[part~="rows"]') private _rows?: HTMLDivElement;
+
+  readonly #index = new LogIndex();
+  readonly #heights = new RowHeights(20, true);
+  /** Presentational entries, converted once. */
+  #presentational: LogEntry[] = [];
+  #inputs: { length: number; first?: LogEntryInput; last?: LogEntryInput } = { length: 0 };
+  #predicate: LogPredicate | undefined;
+  #markPattern: RegExp | undefined;
+
+  /** The rendered window `[#first, #first + #rendered.length)`. */
+  #first = 0;
+  #rendered: LogEntry[] = [];
+  #reuseRows = false;
+  #padTop = 0;
+  #padBottom = 0;
+  #viewportHeight = 0;
+  #viewportWidth = 0;
+  #rowHeight = 20;
+  /** Measure the height of a row without wrap again (after a change of layout, language or size). */
+  #checkRowHeight = true;
+  /** Correction renders since the last render something else asked for. */
+  #passes = 0;
+  #passPending = false;
+
+  #following = true;
+  #newCount = 0;
+  /** The entry at the top of the viewport and how far the viewport top is into it. */
+  #anchorSeq: number | undefined;
+  #anchorDelta = 0;
+  /** The scrollTop the element set itself, so its own scroll event is not taken for the user's. */
+  #programmaticTop = NaN;
+  /** Something other than a property changed (scroll, size, follow state): render even so. */
+  #dirty = false;
+  #relayout = false;
+  #renderedLang = '';
+  #syncedKey: unknown;
+  readonly #presentationalKey = {};
+  #tags: Record<LogLevel, string> = { info: 'INFO', success: 'OK', warning: 'WARN', error: 'ERROR' };
+
+  #lastArrival = 0;
+  #pendingAnnounce = 0;
+  #lastAnnounce = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** `[seq before a render, time]` for the renders of the last `FRESH_MS`: rows after the oldest fade in. */
+  #freshMarks: [number, number][] = [];
+  #freshAfter = Infinity;
+  #parsed = new Map<LogEntry, ParsedMessage>();
+
+  @state() private _streaming = false;
+  @state() private _announcement = '';
+
+  /** The project whose log to show; without it (under a provider) every project's entries are shown. */
+  @property({ attribute: 'project-id' }) projectId?: string;
+
+  /** Presentational entries `{ timestamp, level, message, projectId? }`, used when there is no provider. Set a new array to update. */
+  @property({ attribute: false }) entries: LogEntryInput[] = [];
+
+  /** Wraps long lines instead of scrolling sideways. */
+  @property({ type: Boolean, reflect: true }) wrap = false;
+
+  /** Hides the timestamps (they are shown by default). */
+  @property({ type: Boolean, reflect: true, attribute: 'hide-timestamps' }) hideTimestamps = false;
+
+  /** Text filter: entries whose message contains it (case-insensitive); matches are highlighted. */
+  @property() filter = '';
+
+  /** Levels to show (attribute: space-separated); none means all. Entries with no known level are always shown. */
+  @property({ converter: { fromAttribute: parseLevels, toAttribute: (value: LogLevel[]) => value.join(' ') } }) levels: LogLevel[] = [];
+
+  /** Milliseconds after the last arrival for which the "Streaming" badge stays. */
+  @property({ type: Number, attribute: 'streaming-timeout' }) streamingTimeout = 2000;
+
+  /** True while the view follows the newest entry. */
+  get following(): boolean {
+    return this.#following;
+  }
+
+  /** True while the "Streaming" badge shows (entries arrived within `streaming-timeout`). */
+  get streaming(): boolean {
+    return this._streaming;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this._log) observeSize(this._log, this.#onResize);
+    if (this._streaming || this.#pendingAnnounce > 0) this.#arm();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this._log) unobserveSize(this._log);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    if (changed.size > 0 || this.#dirty || !this.hasUpdated || this.#locale.lang !== this.#renderedLang) return true;
+    // A store notification for something this view does not show.
+    return !this.#index.isCurrent(this.#source());
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#dirty = false;
+    this.#passes = this.#passPending ? this.#passes + 1 : 0;
+    this.#passPending = false;
+    if (changed.has('projectId')) this.#live.sync();
+    if (changed.has('entries')) this.#adoptEntries();
+    if (this.#locale.lang !== this.#renderedLang || !this.hasUpdated) {
+      this.#renderedLang = this.#locale.lang;
+      this.#checkRowHeight = true;
+      for (const level of LOG_LEVELS) this.#tags[level] = this.#locale.t(`logs.tag.${level}`);
+    }
+    const relayout = this.#relayout || changed.has('wrap') || changed.has('hideTimestamps');
+    this.#relayout = false;
+    if (relayout) this.#checkRowHeight = true;
+    if (changed.has('filter') || changed.has('levels') || !this.hasUpdated) {
+      this.#predicate = predicateFor(this.levels, this.filter);
+      this.#markPattern = matcher(this.filter, 'giu');
+      this.#apply(this.#index.setPredicate(this.#predicate, this.#source()), this.#index.lastSeq);
+      this.#syncedKey = this.#sourceKey();
+    } else {
+      this.#sync();
+    }
+    if (relayout) this.#heights.reset(this.#index.rows, this.#rowHeight, !this.wrap);
+    this.#computeWindow();
+  }
+
+  protected override firstUpdated(): void {
+    if (this._log) observeSize(this._log, this.#onResize);
+  }
+
+  protected override updated(): void {
+    const log = this._log;
+    if (!log) return;
+    if (this.#viewportHeight === 0 && log.clientHeight > 0) {
+      this.#viewportHeight = log.clientHeight;
+      this.#viewportWidth = log.clientWidth;
+      this.#schedulePass();
+    }
+    const rows = this._rows?.children;
+    if (rows && rows.length > 0) {
+      if (this.wrap) {
+        for (let k = 0; k < rows.length; k++) this.#heights.set(this.#first + k, rows[k].getBoundingClientRect().height);
+      } else if (this.#checkRowHeight) {
+        this.#checkRowHeight = false;
+        const height = rows[0].getBoundingClientRect().height;
+        if (height > 0 && Math.abs(height - this.#rowHeight) > 0.01) {
+          // The rows' real height (fonts, a custom line height): lay out again with it.
+          this.#rowHeight = height;
+          this.#heights.reset(this.#index.rows, height, true);
+          this.#schedulePass();
+          return;
+        }
+      }
+    }
+    this.#placeScroll(log, rows);
+  }
+
+  // ---- handlers ------------------------------------------------------------------------------
+
+  #onScroll(): void {
+    const log = this._log;
+    if (!log) return;
+    const top = log.scrollTop;
+    if (Math.abs(top - this.#programmaticTop) < 1) {
+      this.#programmaticTop = NaN;
+      return;
+    }
+    this.#programmaticTop = NaN;
+    this.#captureAnchor(top);
+    const atBottom = log.scrollHeight - log.clientHeight - top <= BOTTOM_SLACK;
+    if (atBottom) this.#newCount = 0;
+    this.#following = atBottom;
+    this.#dirty = true;
+    this.requestUpdate();
+  }
+
+  /** Scrolling up (wheel, keys, the scrollbar) stops following at once, before any new entry can pull the view down. */
+  #stopFollowing(): void {
+    const log = this._log;
+    if (!this.#following || !log || log.scrollHeight - log.clientHeight <= BOTTOM_SLACK) return;
+    this.#captureAnchor(log.scrollTop);
+    this.#following = false;
+    this.#dirty = true;
+    this.requestUpdate();
+  }
+
+  readonly #wheelListener = {
+    handleEvent: (event: WheelEvent) => {
+      if (event.deltaY < 0) this.#stopFollowing();
+    },
+    passive: true,
+  };
+
+  readonly #touchListener = {
+    handleEvent: () => this.#stopFollowing(),
+    passive: true,
+  };
+
+  #onKeyDown(event: KeyboardEvent): void {
+    if (STOP_KEYS.has(event.key)) this.#stopFollowing();
+  }
+
+  #onPointerDown(event: PointerEvent): void {
+    // On the region itself rather than a row: the scrollbar.
+    if (event.target === this._log) this.#stopFollowing();
+  }
+
+  #onPointerUp(): void {
+    const log = this._log;
+    if (!this.#following && log && log.scrollHeight - log.clientHeight - log.scrollTop <= BOTTOM_SLACK) this.scrollToLatest();
+  }
+
+  readonly #onResize = (rect: DOMRectReadOnly): void => {
+    const widthChanged = this.#viewportWidth > 0 && Math.abs(rect.width - this.#viewportWidth) > 0.5;
+    if (rect.height === this.#viewportHeight && !widthChanged) return;
+    this.#viewportHeight = rect.height;
+    this.#viewportWidth = rect.width;
+    this.#checkRowHeight = true;
+    if (widthChanged && this.wrap) this.#relayout = true;
+    this.#dirty = true;
+    this.requestUpdate();
+  };
+
+  #onLevelClick(event: Event): void {
+    const level = (event.currentTarget as HTMLElement).dataset.level as LogLevel;
+    this.levels = this.levels.includes(level) ? this.levels.filter((l) => l !== level) : LOG_LEVELS.filter((l) => l === level || this.levels.includes(l));
+  }
+
+  #onSearchInput(event: Event): void {
+    this.filter = (event.target as HTMLInputElement).value;
+  }
+
+  #onWrapClick(): void {
+    this.wrap = !this.wrap;
+  }
+
+  #onTimestampsClick(): void {
+    this.hideTimestamps = !this.hideTimestamps;
+  }
+
+  #onExportClick(event: Event): void {
+    this.download((event.currentTarget as HTMLElement).dataset.format === 'jsonl' ? 'jsonl' : 'log');
+  }
+
+  #onClearClick(): void {
+    this.clear();
+  }
+
+  async #onJumpClick(): Promise<void> {
+    this.scrollToLatest();
+    await this.updateComplete;
+    this._log?.focus({ preventScroll: true });
+  }
+
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    if (this.#pendingAnnounce > 0 && now - this.#lastAnnounce >= ANNOUNCE_MS) this.#announce(now);
+    if (now - this.#lastArrival >= this.streamingTimeout) this._streaming = false;
+    if (this._streaming || this.#pendingAnnounce > 0) this.#arm();
+  };
+
+  // ---- public methods ------------------------------------------------------------------------
+
+  /** Follows the newest entry again and scrolls to it. */
+  scrollToLatest(): void {
+    this.#following = true;
+    this.#newCount = 0;
+    this.#dirty = true;
+    this.requestUpdate();
+  }
+
+  /** Every held entry (filters do not apply), oldest first: `.log` lines `ISO LEVEL [project] message`, or JSON lines. */
+  exportText(format: ExportFormat = 'log'): string {
+    return exportEntries(this.#source(), format === 'jsonl' ? 'jsonl' : 'log');
+  }
+
+  /** Downloads `exportText(format)` as a file, unless a `logs-export` listener cancels it. */
+  download(format: ExportFormat = 'log'): void {
+    format = format === 'jsonl' ? 'jsonl' : 'log';
+    const detail: LogsExportDetail = { format, filename: exportFilename(this.projectId || undefined, format), text: this.exportText(format) };
+    const proceed = this.dispatchEvent(new CustomEvent('logs-export', { detail, bubbles: true, composed: true, cancelable: true }));
+    if (proceed) downloadText(detail.text, detail.filename, format);
+  }
+
+  /** Empties the log: the provider's log of this project (of every project without `project-id`), or the presentational entries. */
+  clear(): void {
+    const projectId = this.projectId || undefined;
+    const proceed = this.dispatchEvent(new CustomEvent('logs-clear', { detail: { projectId }, bubbles: true, composed: true, cancelable: true }));
+    if (!proceed) return;
+    const store = this.#live.store;
+    if (store) store.clearLogs(projectId);
+    else this.entries = [];
+    this.#dirty = true;
+    this.requestUpdate();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #source(): LogSource {
+    const store = this.#live.store;
+    return store ? store.logs(this.projectId || undefined) : this.#presentational;
+  }
+
+  #sync(): SyncResult {
+    const before = this.#index.lastSeq;
+    const key = this.#sourceKey();
+    const result = this.#index.sync(this.#source(), key === this.#syncedKey);
+    this.#syncedKey = key;
+    this.#apply(result, before);
+    return result;
+  }
+
+  /** What the source stands for: the same key with a new source object is the same log carrying on. */
+  #sourceKey(): unknown {
+    const store = this.#live.store;
+    return store ? `${this.projectId || ''}` : this.#presentationalKey;
+  }
+
+  /** Carries what changed in the rows over to the heights, the counters, the badge and the fade-in. */
+  #apply(result: SyncResult, seqBefore: number): void {
+    const now = performance.now();
+    if (result.reset) {
+      this.#heights.reset(this.#index.rows, this.#rowHeight, !this.wrap);
+      this.#newCount = 0;
+      this.#freshMarks = [];
+    } else {
+      this.#heights.dropFront(result.removed);
+      this.#heights.append(result.added);
+      if (result.added > 0) {
+        if (!this.#following) this.#newCount += result.added;
+        this.#pendingAnnounce += result.added;
+        // A burst is too fast to see fading in: it only costs frames.
+        if (result.added <= FADE_MAX_ROWS) this.#freshMarks.push([seqBefore, now]);
+        else this.#freshMarks = [];
+      }
+      if (result.arrived > 0) this.#markArrival(now);
+    }
+    while (this.#freshMarks.length > 0 && now - this.#freshMarks[0][1] > FRESH_MS) this.#freshMarks.shift();
+    this.#freshAfter = this.#freshMarks.length > 0 ? this.#freshMarks[0][0] : Infinity;
+    if (this.#parsed.size > 2000) this.#parsed.clear();
+  }
+
+  #markArrival(now: number): void {
+    this.#lastArrival = now;
+    this._streaming = true;
+    if (this.#pendingAnnounce > 0 && now - this.#lastAnnounce >= ANNOUNCE_MS) this.#announce(now);
+    this.#arm();
+  }
+
+  #announce(now: number): void {
+    const count = this.#pendingAnnounce;
+    this.#pendingAnnounce = 0;
+    this.#lastAnnounce = now;
+    this._announcement = this.#locale.t(count === 1 ? 'logs.announce.one' : 'logs.announce.other', { count: this.#locale.number(count) });
+  }
+
+  /** The one timer: turns the badge off after `streaming-timeout` and releases a held-back announcement. */
+  #arm(): void {
+    if (this.#timer !== undefined || !this.isConnected) return;
+    const now = performance.now();
+    let delay = Infinity;
+    if (this._streaming) delay = this.#lastArrival + this.streamingTimeout - now;
+    if (this.#pendingAnnounce > 0) delay = Math.min(delay, this.#lastAnnounce + ANNOUNCE_MS - now);
+    if (delay === Infinity) return;
+    this.#timer = setTimeout(this.#tick, Math.max(0, delay));
+  }
+
+  #adoptEntries(): void {
+    const next = this.entries ?? [];
+    const prev = this.#inputs;
+    const n = prev.length;
+    const extends_ =
+      this.hasUpdated && next.length >= n && (n === 0 || (sameInput(next[0], prev.first) && sameInput(next[n - 1], prev.last)));
+    if (extends_) {
+      for (let i = n; i < next.length; i++) this.#presentational.push(toEntry(next[i]));
+    } else {
+      this.#presentational = next.map(toEntry);
+    }
+    this.#inputs = { length: next.length, first: next[0], last: next[next.length - 1] };
+  }
+
+  #viewport(): number {
+    return this.#viewportHeight || this._log?.clientHeight || 320;
+  }
+
+  /** Chooses the scroll position this render aims at and the rows around it. */
+  #computeWindow(): void {
+    const heights = this.#heights;
+    const rows = this.#index.rows;
+    const viewport = this.#viewport();
+    const total = heights.total;
+    const maxTop = Math.max(0, total - viewport);
+    if (maxTop <= BOTTOM_SLACK) {
+      // Everything fits: there is nothing to scroll away from the newest entry.
+      this.#following = true;
+      this.#newCount = 0;
+    }
+    let top = maxTop;
+    if (!this.#following && this.#anchorSeq !== undefined) {
+      const row = this.#index.lowerBound(this.#anchorSeq);
+      if (row < rows) {
+        const exact = this.#index.entry(row)?.seq === this.#anchorSeq;
+        top = Math.min(maxTop, heights.offset(row) + (exact ? Math.min(this.#anchorDelta, heights.height(row) - 1) : 0));
+      }
+    } else if (!this.#following) {
+      top = Math.min(maxTop, this._log?.scrollTop ?? 0);
+    }
+    const [first, last] = heights.range(top, viewport, OVERSCAN_ROWS * heights.estimate);
+    const rendered = new Array<LogEntry>(last - first);
+    for (let i = first; i < last; i++) rendered[i - first] = this.#index.entry(i)!;
+    // When most rows are new (a fast stream, a long jump), rewriting the existing rows in place is
+    // cheaper than replacing them; otherwise rows are keyed by entry, so the ones that stay are kept.
+    const previous = this.#rendered;
+    let kept = 0;
+    if (previous.length > 0) {
+      const low = previous[0].seq;
+      const high = previous[previous.length - 1].seq;
+      for (const entry of rendered) if (entry.seq >= low && entry.seq <= high) kept++;
+    }
+    this.#reuseRows = kept * 2 < rendered.length;
+    this.#first = first;
+    this.#rendered = rendered;
+    this.#padTop = heights.offset(first);
+    this.#padBottom = total - heights.offset(last);
+  }
+
+  /** After rendering: scrolls to the tail or keeps the anchor entry in place, and checks the rows cover the view. */
+  #placeScroll(log: HTMLDivElement, rows: HTMLCollection | undefined): void {
+    const maxTop = Math.max(0, log.scrollHeight - log.clientHeight);
+    let want: number | undefined;
+    if (this.#following) {
+      want = maxTop;
+    } else if (this.#anchorSeq !== undefined && rows && rows.length > 0) {
+      const row = this.#index.lowerBound(this.#anchorSeq);
+      const element = rows[row - this.#first];
+      if (element) {
+        const exact = this.#index.entry(row)?.seq === this.#anchorSeq;
+        const rect = element.getBoundingClientRect();
+        const contentTop = rect.top - log.getBoundingClientRect().top - log.clientTop + log.scrollTop;
+        want = contentTop + (exact ? Math.min(this.#anchorDelta, rect.height - 1) : 0);
+      }
+    }
+    if (want !== undefined) {
+      want = Math.min(maxTop, Math.max(0, want));
+      const before = log.scrollTop;
+      if (Math.abs(before - want) >= 0.5) {
+        log.scrollTop = want;
+        if (log.scrollTop !== before) this.#programmaticTop = log.scrollTop;
+      }
+    }
+    const top = log.scrollTop;
+    const last = this.#first + this.#rendered.length;
+    const covered =
+      (this.#first === 0 || this.#heights.offset(this.#first) <= top + 0.5) &&
+      (last >= this.#index.rows || this.#heights.offset(last) >= top + log.clientHeight - 0.5);
+    if (!covered) this.#schedulePass();
+    if (!this.#following) this.#captureAnchor(top);
+  }
+
+  /** Remembers the entry at the viewport top (the rows and heights describe the rendered DOM). */
+  #captureAnchor(top: number): void {
+    let row = this.#heights.indexAt(top);
+    const delta = top - this.#heights.offset(row);
+    let entry: LogEntry | undefined;
+    const k = row - this.#first;
+    if (k >= 0 && k < this.#rendered.length) {
+      entry = this.#rendered[k];
+    } else {
+      // Beyond the rendered rows (a scrollbar drag): bring the rows up to date first.
+      const result = this.#sync();
+      row = result.reset ? 0 : row - result.removed;
+      entry = this.#index.entry(Math.max(0, row));
+    }
+    this.#anchorSeq = entry?.seq;
+    this.#anchorDelta = entry ? Math.max(0, delta) : 0;
+  }
+
+  /** Another render after this one, still before the frame is painted. */
+  #schedulePass(): void {
+    // Bounded: rows whose heights keep changing (a host style) must not keep the page busy.
+    if (this.#passPending || this.#passes >= MAX_PASSES) return;
+    this.#passPending = true;
+    queueMicrotask(() => {
+      if (!this.isConnected || !this.#passPending) return;
+      this.#dirty = true;
+      this.requestUpdate();
+    });
+  }
+
+  #parse(entry: LogEntry): ParsedMessage {
+    let parsed = this.#parsed.get(entry);
+    if (!parsed) this.#parsed.set(entry, (parsed = parseAnsi(entry.message)));
+    return parsed;
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+
+  override render(): TemplateResult {
+    const t = (key: string, vars?: Record<string, string | number>) => this.#locale.t(key, vars);
+    const held = this.#index.held;
+    const shown = this.#index.rows;
+    const projectId = this.projectId || undefined;
+    const label = projectId ? t('logs.label', { project: projectId }) : this.#live.store ? t('logs.labelAll') : t('logs.labelPlain');
+    const counter = this.#index.filtered
+      ? t('logs.countFiltered', { shown: this.#locale.number(shown), count: this.#locale.number(held) })
+      : t(held === 1 ? 'logs.count.one' : 'logs.count.other', { count: this.#locale.number(held) });
+    return html`<div part="base">
+      ${this.#renderToolbar(t)}
+      <div part="body">
+        <div
+          part="log"
+          role="log"
+          aria-live="off"
+          aria-label=${label}
+          tabindex="0"
+          @scroll=${this.#onScroll}
+          @wheel=${this.#wheelListener}
+          @touchmove=${this.#touchListener}
+          @keydown=${this.#onKeyDown}
+          @pointerdown=${this.#onPointerDown}
+          @pointerup=${this.#onPointerUp}
+        >
+          ${shown === 0
+            ? html`<div part="empty">${held === 0 ? t('logs.empty') : t('logs.noMatch')}</div>`
+            : html`<div part="rows" style=${styleMap({ paddingTop: `${this.#padTop}px`, paddingBottom: `${this.#padBottom}px` })}>
+                ${repeat(this.#rendered, this.#reuseRows ? byPosition : bySeq, (entry) => this.#renderRow(entry, projectId === undefined))}
+              </div>`}
+        </div>
+        ${this.#following || shown === 0
+          ? nothing
+          : html`<button part="jump" type="button" @click=${this.#onJumpClick}>
+              ${icons.down}${this.#newCount > 0 ? t('logs.jumpNew', { count: this.#locale.number(this.#newCount) }) : t('logs.jump')}
+            </button>`}
+      </div>
+      <div part="status">
+        <span part="counter">${counter}</span>
+        ${this._streaming ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
+      </div>
+      <div part="announcer" class="visually-hidden" role="status">${this._announcement}</div>
+    </div>`;
+  }
+
+  #renderToolbar(t: (key: string) => string): TemplateResult {
+    return html`<div part="toolbar">
+      <div part="levels" role="group" aria-label=${t('logs.levels')}>
+        ${LOG_LEVELS.map(
+          (level) => html`<button
+            part="level-toggle level-toggle-${level}"
+            type="button"
+            data-level=${level}
+            aria-pressed=${this.levels.includes(level) ? 'true' : 'false'}
+            @click=${this.#onLevelClick}
+          >
+            ${icons[level]}<span>${t(`logs.level.${level}`)}</span>
+          </button>`,
+        )}
+      </div>
+      <label part="search-field">
+        ${icons.search}<span class="visually-hidden">${t('logs.search')}</span>
+        <input
+          part="search"
+          type="search"
+          autocomplete="off"
+          spellcheck="false"
+          placeholder=${t('logs.searchPlaceholder')}
+          .value=${this.filter}
+          @input=${this.#onSearchInput}
+        />
+      </label>
+      <div part="actions">
+        <button
+          part="icon-button wrap-toggle"
+          type="button"
+          aria-pressed=${this.wrap ? 'true' : 'false'}
+          aria-label=${t('logs.wrap')}
+          title=${t('logs.wrap')}
+          @click=${this.#onWrapClick}
+        >
+          ${icons.wrap}
+        </button>
+        <button
+          part="icon-button timestamps-toggle"
+          type="button"
+          aria-pressed=${this.hideTimestamps ? 'false' : 'true'}
+          aria-label=${t('logs.timestamps')}
+          title=${t('logs.timestamps')}
+          @click=${this.#onTimestampsClick}
+        >
+          ${icons.clock}
+        </button>
+        <button part="icon-button export export-log" type="button" data-format="log" aria-label=${t('logs.exportLog')} title=${t('logs.exportLog')} @click=${this.#onExportClick}>
+          ${icons.download}<span aria-hidden="true">.log</span>
+        </button>
+        <button
+          part="icon-button export export-jsonl"
+          type="button"
+          data-format="jsonl"
+          aria-label=${t('logs.exportJsonl')}
+          title=${t('logs.exportJsonl')}
+          @click=${this.#onExportClick}
+        >
+          ${icons.download}<span aria-hidden="true">.jsonl</span>
+        </button>
+        <button part="icon-button clear" type="button" aria-label=${t('logs.clear')} title=${t('logs.clear')} @click=${this.#onClearClick}>
+          ${icons.trash}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  #renderRow(entry: LogEntry, showProject: boolean): TemplateResult {
+    const level = entry.level;
+    const finite = Number.isFinite(entry.time);
+    const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
+    const cls = entry.seq > this.#freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
+    return html`<div part=${level ? `row row-${level}` : 'row'} class=${cls}>${this.hideTimestamps
+      ? nothing
+      : html`<time part="timestamp" class="ts" datetime=${finite ? new Date(entry.time).toISOString() : nothing}
+          >${finite ? this.#locale.time(entry.time, TIME_FORMAT) : '—'}</time
+        >`}<span part="level" class="lvl">${level ? this.#tags[level] : ''}</span>${projectName === undefined
+      ? nothing
+      : html`<span part="project" class="prj" title=${entry.projectId}>${projectName}</span>`}<span part="message" class="msg"
+        >${this.#renderMessage(entry)}</span
+      ></div>`;
+  }
+
+  #renderMessage(entry: LogEntry): unknown {
+    const message = entry.message;
+    if (!this.#markPattern && !hasControls(message)) return this.wrap ? message : oneLine(message);
+    const pieces = markMatches(this.#parse(entry), this.#markPattern);
+    return pieces.map((piece) => {
+      const text = this.wrap ? piece.text : oneLine(piece.text);
+      if (piece.match) return html`<mark part="match" class=${piece.cls}>${text}</mark>`;
+      return piece.cls ? html`<span part="ansi" class=${piece.cls}>${text}</span>` : text;
+    });
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const bySeq = (entry: LogEntry): number => entry.seq;
+/** Negative, so position keys never meet entry keys. */
+const byPosition = (_entry: LogEntry, index: number): number => -1 - index;
+
+function parseLevels(value: string | null): LogLevel[] {
+  if (!value) return [];
+  return LOG_LEVELS.filter((level) => value.split(/[\s,]+/).includes(level));
+}
+
+function predicateFor(levels: readonly LogLevel[], filter: string): LogPredicate | undefined {
+  const wanted = new Set(levels.filter(isLogLevel));
+  if (wanted.size === LOG_LEVELS.length) wanted.clear();
+  const pattern = matcher(filter, 'iu');
+  if (wanted.size === 0 && !pattern) return undefined;
+  return (entry) =>
+    (wanted.size === 0 || entry.level === undefined || wanted.has(entry.level)) &&
+    (!pattern || pattern.test(hasControls(entry.message) ? stripAnsi(entry.message) : entry.message));
+}
+
+function toEntry(input: LogEntryInput): LogEntry {
+  const raw = input?.timestamp;
+  const time = typeof raw === 'number' ? raw : Date.parse(String(raw));
+  const entry: LogEntry = { seq: ++presentationalSeq, projectId: typeof input?.projectId === 'string' ? input.projectId : '', time, message: String(input?.message ?? '') };
+  if (isLogLevel(input?.level)) entry.level = input.level;
+  return entry;
+}
+
+function sameInput(a: LogEntryInput | undefined, b: LogEntryInput | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.message === b.message && a.timestamp === b.timestamp && a.level === b.level && a.projectId === b.projectId;
+}
+
+/** Without wrap a row is one line: a newline shows as ↵ (one character for one, so match offsets hold). */
+function oneLine(text: string): string {
+  return text.includes('\n') ? text.replaceAll('\n', '↵') : text;
+}
+
+// One ResizeObserver for every viewer on the page.
+const sizeCallbacks = new Map<Element, (rect: DOMRectReadOnly) => void>();
+let sizeObserver: ResizeObserver | undefined;
+
+function observeSize(element: Element, callback: (rect: DOMRectReadOnly) => void): void {
+  sizeObserver ??= new ResizeObserver((records) => {
+    for (const record of records) sizeCallbacks.get(record.target)?.(record.contentRect);
+  });
+  sizeCallbacks.set(element, callback);
+  sizeObserver.observe(element);
+}
+
+function unobserveSize(element: Element): void {
+  if (!sizeCallbacks.delete(element)) return;
+  sizeObserver?.unobserve(element);
+  if (sizeCallbacks.size === 0) {
+    sizeObserver?.disconnect();
+    sizeObserver = undefined;
+  }
+}
+
+const icon = (paths: SVGTemplateResult) =>
+  html`<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${paths}</svg>`;
+
+const icons = {
+  info: icon(svg`<circle cx="8" cy="8" r="6.2"></circle><path d="M8 7.3v3.9M8 4.9v.1"></path>`),
+  success: icon(svg`<circle cx="8" cy="8" r="6.2"></circle><path d="m5.3 8.2 1.8 1.8 3.6-3.9"></path>`),
+  warning: icon(svg`<path d="M8 2.3 14.2 13H1.8Z"></path><path d="M8 6.6v2.8M8 11.2v.1"></path>`),
+  error: icon(svg`<circle cx="8" cy="8" r="6.2"></circle><path d="m5.9 5.9 4.2 4.2m0-4.2-4.2 4.2"></path>`),
+  search: icon(svg`<circle cx="7" cy="7" r="4.4"></circle><path d="m10.3 10.3 3.4 3.4"></path>`),
+  wrap: icon(svg`<path d="M2.5 4h11M2.5 8h9a2.3 2.3 0 0 1 0 4.6H8.5M2.5 12.6h3"></path><path d="m10 11-1.6 1.6 1.6 1.6"></path>`),
+  clock: icon(svg`<circle cx="8" cy="8" r="6.2"></circle><path d="M8 4.8V8l2.3 1.5"></path>`),
+  download: icon(svg`<path d="M8 2.5v7.5M4.8 7 8 10.2 11.2 7M3 13.5h10"></path>`),
+  trash: icon(svg`<path d="M2.8 4.3h10.4M6.3 4.3V2.8h3.4v1.5M4.2 4.3l.6 8.9h6.4l.6-8.9"></path>`),
+  down: icon(svg`<path d="M8 3v10M3.8 8.8 8 13l4.2-4.2"></path>`),
+};
