@@ -12,12 +12,15 @@ import { resolve } from 'node:path';
 const root = import.meta.dirname;
 const src = resolve(root, 'src');
 
-/** Every element folder's define module is an entry of its own. */
+/** Every element folder (`src/<tag>/<tag>.ts` with a `define.ts`) gives two entries: define and class. */
 function elementEntries(): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const name of readdirSync(src)) {
     const define = resolve(src, name, 'define.ts');
-    if (existsSync(define)) entries[`${name}/define`] = define;
+    const element = resolve(src, name, `${name}.ts`);
+    if (!existsSync(define) || !existsSync(element)) continue;
+    entries[`${name}/define`] = define;
+    entries[`${name}/${name}`] = element;
   }
   return entries;
 }
@@ -47,6 +50,7 @@ export default defineConfig(({ mode }) => {
         entry: {
           index: resolve(src, 'index.ts'),
           'mock/index': resolve(src, 'mock/index.ts'),
+          'server/index': resolve(src, 'server/index.ts'),
           ...elementEntries(),
         },
         formats: ['es'],

@@ -146,6 +146,18 @@ describe('LiveStore', () => {
     expect(goneCalls, 'a removed project tells its listeners').to.equal(1);
   });
 
+  it('takes inactive and error details from a snapshot', () => {
+    const store = new LiveStore();
+    store.applySnapshot({
+      projects: [
+        { projectId: 'idle', status: 'inactive', reason: 'No traffic', inactiveTime: '30m' },
+        { projectId: 'broken', status: 'error', lastError: 'Exited with code 137' },
+      ],
+    });
+    expect(store.getProject('idle')?.autoShutdown).to.include({ reason: 'No traffic', inactiveTime: '30m' });
+    expect(store.getProject('broken')?.lastError?.message).to.equal('Exited with code 137');
+  });
+
   it('evicts the least recently updated project nobody watches beyond max-projects', () => {
     const store = new LiveStore({ maxProjects: 3 });
     store.subscribe('watched', () => {});

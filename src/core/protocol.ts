@@ -81,6 +81,12 @@ export interface ProjectSnapshot {
   status: ContainerStatus;
   url?: string;
   metrics?: MetricsSample;
+  /** Extension: why an `inactive` project was shut down, as `auto_shutdown` would say. */
+  reason?: string;
+  /** Extension: how long an `inactive` project had been idle. */
+  inactiveTime?: string | number;
+  /** Extension: the last error of a project in `error`. */
+  lastError?: string;
 }
 
 export interface Snapshot {
@@ -254,6 +260,15 @@ function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
     if (name !== undefined) project.name = name;
     const url = string(item, 'url', true);
     if (url !== undefined) project.url = url;
+    const reason = string(item, 'reason', true);
+    if (reason !== undefined) project.reason = reason;
+    if (typeof item.inactiveTime === 'number') project.inactiveTime = nonNegative(item, 'inactiveTime');
+    else {
+      const inactiveTime = string(item, 'inactiveTime', true);
+      if (inactiveTime !== undefined) project.inactiveTime = inactiveTime;
+    }
+    const lastError = string(item, 'lastError', true);
+    if (lastError !== undefined) project.lastError = lastError;
     if (item.metrics !== undefined && item.metrics !== null) {
       if (!isObject(item.metrics)) throw new Invalid('field "metrics" must be an object');
       project.metrics = metricsSample(item.metrics);

@@ -222,6 +222,13 @@ export class LiveStore {
       if (item.url !== undefined) project.url = item.url;
       this.#setStatus(project, item.status, receivedAt);
       if (item.metrics && project.metrics.length === 0) project.metrics.push(receivedAt, item.metrics);
+      // Details a client that joined late never saw as events.
+      if (item.status === 'inactive' && item.reason !== undefined && !project.autoShutdown) {
+        project.autoShutdown = { reason: item.reason, inactiveTime: item.inactiveTime ?? '', time: receivedAt };
+      }
+      if (item.status === 'error' && item.lastError !== undefined && !project.lastError) {
+        project.lastError = { message: item.lastError, time: receivedAt };
+      }
       this.#mark(item.projectId);
     }
     for (const id of [...this.#projects.keys()]) {

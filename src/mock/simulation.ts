@@ -66,11 +66,8 @@ export interface MockProjectSeed {
   requests?: number;
 }
 
-/** A project as the REST endpoints describe it: a `ProjectSnapshot` with the details an alert needs. */
+/** A project as the REST endpoints describe it: a `ProjectSnapshot` plus the deployment's progress. */
 export interface MockProject extends ProjectSnapshot {
-  reason?: string;
-  inactiveTime?: string | number;
-  lastError?: string;
   step?: string;
   progress?: number;
 }
@@ -702,16 +699,17 @@ export class MockBackend {
         lastActivity: new Date(project.lastActivityAt).toISOString(),
       };
     }
+    // The snapshot's extension fields, so a client that joins late still has the alert's details.
+    if (project.status === 'inactive') {
+      if (project.reason !== undefined) snapshot.reason = project.reason;
+      if (project.inactiveTime !== undefined) snapshot.inactiveTime = project.inactiveTime;
+    }
+    if (project.status === 'error' && project.lastError !== undefined) snapshot.lastError = project.lastError;
     return snapshot;
   }
 
   #details(project: ProjectState): MockProject {
     const details: MockProject = this.#snapshotOf(project);
-    if (project.status === 'inactive') {
-      if (project.reason !== undefined) details.reason = project.reason;
-      if (project.inactiveTime !== undefined) details.inactiveTime = project.inactiveTime;
-    }
-    if (project.status === 'error' && project.lastError !== undefined) details.lastError = project.lastError;
     if (project.status === 'deploying') {
       if (project.step !== undefined) details.step = project.step;
       if (project.progress !== undefined) details.progress = project.progress;

@@ -1,0 +1,41 @@
+import { registerMessages } from '../shared/i18n.js';
+
+registerMessages('en', {
+  'actions.group': 'Container actions',
+  'actions.groupFor': 'Actions for {project}',
+  'actions.start': 'Start',
+  'actions.stop': 'Stop',
+  'actions.refresh': 'Refresh',
+  'actions.open': 'Open',
+  'actions.reactivate': 'Reactivate',
+  'actions.retry': 'Retry',
+  'actions.delete': 'Delete',
+  'actions.newTab': '(opens in a new tab)',
+  'actions.deploying': 'Deploying…',
+  'actions.confirm.question': 'Delete {project}?',
+  'actions.confirm.detail': 'The project and its container are removed. This cannot be undone.',
+  'actions.confirm.cancel': 'Cancel',
+  'actions.confirm.delete': 'Delete',
+  'actions.timeout': 'No answer after {seconds} s',
+  'actions.network': 'Network error',
+});
+
+registerMessages('es', {
+  'actions.group': 'Acciones del contenedor',
+  'actions.groupFor': 'Acciones de {project}',
+  'actions.start': 'Iniciar',
+  'actions.stop': 'Detener',
+  'actions.refresh': 'Actualizar',
+  'actions.open': 'Abrir',
+  'actions.reactivate': 'Reactivar',
+  'actions.retry': 'Reintentar',
+  'actions.delete': 'Eliminar',
+  'actions.newTab': '(se abre en una pestaña nueva)',
+  'actions.deploying': 'Desplegando...',
+  'actions.confirm.question': '¿Eliminar {project}?',
+  'actions.confirm.detail': 'Se eliminarán el proyecto y su contenedor. No se puede deshacer.',
+  'actions.confirm.cancel': 'Cancelar',
+  'actions.confirm.delete': 'Eliminar',
+  'actions.timeout': 'Sin respuesta tras {seconds} s',
+  'actions.network': 'Error de red',
+});

@@ -1,0 +1,583 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { realClock, type Clock } from '../core/clock.js';
+import type { AutoShutdown } from '../core/protocol.js';
+import type { LiveStore } from '../core/store.js';
+import { LocaleController } from '../shared/i18n.js';
+import { tokens } from '../shared/tokens.js';
+import { styles } from './live-toast-region.styles.js';
+import './live-toast-region.messages.js';
+
+export type ToastKind = 'info' | 'success' | 'warning' | 'error';
+
+export type ToastPosition = 'top-start' | 'top-center' | 'top-end' | 'bottom-start' | 'bottom-center' | 'bottom-end' | 'inline';
+
+/** What `show()` takes. */
+export interface ToastOptions {
+  /** `info` (default), `success`, `warning` or `error`. */
+  kind?: ToastKind;
+  title: string;
+  message?: string;
+  /**
+   * Milliseconds before it dismisses itself; 0 keeps it until dismissed. Default: the region's
+   * `duration`, twice that for a warning, and 0 for an error.
+   */
+  duration?: number;
+  /** A toast with the same key replaces the one showing. */
+  key?: string;
+  /** Also raise a desktop notification when the page is hidden (needs `desktop-notifications` and permission). */
+  desktop?: boolean;
+}
+
+/** Text as given by a host, or a message key translated at render time (so it follows `lang`). */
+type Text = string | { key: string; vars?: Record<string, string | number> };
+
+interface Toast {
+  id: number;
+  kind: ToastKind;
+  title: Text;
+  message?: Text;
+  /** 0: stays until dismissed. */
+  duration: number;
+  remaining: number;
+  key?: string;
+  desktop: boolean;
+}
+
+interface ActionEventDetail {
+  projectId: string;
+  action: string;
+  status?: number;
+  message?: string;
+}
+
+/** Per provider: whether it was ever open, and since when it has been down. */
+interface ConnectionMemory {
+  everOpen: boolean;
+  downSince?: number;
+}
+
+const LISTENED = ['sse-state-change', 'auto-shutdown', 'action-success', 'action-error'] as const;
+const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'delete']);
+
+/**
+ * Toasts for what happens on the stream and to the actions: "SSE connection established" when the
+ * provider first connects (and "Connection restored" after an outage of at least `reconnect-notice`
+ * ms, never for a brief flap), a warning when a container is paused for inactivity, and the outcome
+ * of every container action. Hosts add their own with `show()`.
+ *
+ * Where it listens: the DOM events of the `<sse-provider>` whose id is in `for`; else of its nearest
+ * ancestor provider (crossing shadow roots); else of the whole document (every provider on the
+ * page). The events are the public ones — `sse-state-change`, `auto-shutdown`, `action-success`,
+ * `action-error` — so a host that prefers its own notifications leaves this element out and listens
+ * to the same events.
+ *
+ * Behaviour: toasts stack in arrival order (newest nearest the anchored edge), at most `max` at a
+ * time (the oldest goes first). Success and info toasts dismiss themselves after `duration` ms,
+ * warnings after twice that, errors stay until dismissed. Every countdown pauses while the pointer
+ * is over a toast, while focus is inside the region, and while the page is hidden. The Dismiss
+ * button (or Escape inside a toast) closes one; focus then moves to the next toast, or back to where
+ * it was before it entered the region. One timer serves the whole region.
+ *
+ * Announcements: a single polite live region reads each new toast once ("Warning: title. message");
+ * the visible toasts are not live regions themselves, and errors are polite too, so nothing is read
+ * twice and nothing interrupts. Errors stay until dismissed, so none is missed.
+ *
+ * Desktop notifications (`desktop-notifications`): warnings and errors also raise a system
+ * notification while the page is hidden, once permission is granted. Permission is only asked on a
+ * user gesture: the "Enable desktop notifications" button shown in warning and error toasts while the
+ * permission is undecided, or `requestPermission()` called from the host's own click handler.
+ *
+ * @tagname live-toast-region
+ * @summary Toasts for connection, auto-shutdown and action results; announced politely.
+ *
+ * @csspart base - The stack of toasts (a `region` landmark named "Notifications" while it holds any).
+ * @csspart toast - One toast; also `toast-info`, `toast-success`, `toast-warning` or `toast-error`.
+ * @csspart toast-info - An info toast.
+ * @csspart toast-success - A success toast.
+ * @csspart toast-warning - A warning toast.
+ * @csspart toast-error - An error toast.
+ * @csspart icon - A toast's icon.
+ * @csspart content - The column holding a toast's title, message and button.
+ * @csspart title - A toast's title.
+ * @csspart message - A toast's message.
+ * @csspart enable-desktop - The "Enable desktop notifications" button.
+ * @csspart close - A toast's Dismiss button.
+ * @csspart announcer - The visually hidden polite live region.
+ *
+ * @cssproperty [--toast-width=22rem] - Width of the stack (never wider than the viewport).
+ * @cssproperty [--toast-offset=1rem] - Distance from the viewport's edges.
+ * @cssproperty [--toast-gap=0.5rem] - Space between toasts.
+ * @cssproperty [--toast-z-index=1000] - Stacking order of the region.
+ * @cssproperty [--toast-radius=var(--le-radius)] - Corner radius of a toast.
+ * @cssproperty [--toast-shadow=0 8px 24px rgb(0 0 0 / 0.16)] - Shadow of a toast.
+ * @cssproperty [--toast-font-size=0.875rem] - Text size.
+ * @cssproperty [--toast-info-color=var(--le-level-info)] - Colour of info toasts.
+ * @cssproperty [--toast-success-color=var(--le-level-success)] - Colour of success toasts.
+ * @cssproperty [--toast-warning-color=var(--le-level-warning)] - Colour of warning toasts.
+ * @cssproperty [--toast-error-color=var(--le-level-error)] - Colour of error toasts.
+ */
+export class LiveToastRegion extends LitElement {
+  static override styles = [tokens, styles];
+
+  readonly #locale = new LocaleController(this);
+
+  #toasts: Toast[] = [];
+  #nextId = 1;
+  #clock: Clock = realClock;
+  #timer: unknown;
+  /** Whether the countdown is running, and since when (clock ms). */
+  #counting = false;
+  #since = 0;
+  #hoveredId: number | undefined;
+  #focused = false;
+  #paused = false;
+  /** Where focus was before it entered the region, to give it back when the last toast closes. */
+  #returnFocus: HTMLElement | undefined;
+  #source: EventTarget | undefined;
+  #memory = new WeakMap<EventTarget, ConnectionMemory>();
+
+  /** Where the stack sits: `bottom-end` (default), `bottom-start`, `bottom-center`, `top-*`, or `inline` (in the flow). */
+  @property({ reflect: true }) position: ToastPosition = 'bottom-end';
+
+  /** Milliseconds a success or info toast stays (warnings twice as long, errors until dismissed). */
+  @property({ type: Number }) duration = 5000;
+
+  /** Toasts shown at once; the oldest is dismissed to make room. */
+  @property({ type: Number }) max = 5;
+
+  /** Raise desktop notifications for warnings and errors while the page is hidden. */
+  @property({ type: Boolean, attribute: 'desktop-notifications' }) desktopNotifications = false;
+
+  /** An outage shorter than this (ms) brings no "Connection restored" toast when it ends. */
+  @property({ type: Number, attribute: 'reconnect-notice' }) reconnectNotice = 3000;
+
+  /** The id of the `<sse-provider>` to listen to, when it is not an ancestor. */
+  @property({ attribute: 'for' }) htmlFor?: string;
+
+  /**
+   * The time source of the countdowns (`{ now, setTimeout, clearTimeout }`); real time by default.
+   * For tests, which pass a `ManualClock` to drive dismissal deterministically.
+   */
+  get clock(): Clock {
+    return this.#clock;
+  }
+  set clock(clock: Clock) {
+    if (clock === this.#clock) return;
+    this.#advance();
+    this.#disarm();
+    this.#clock = clock;
+    this.#since = clock.now();
+    this.#arm();
+  }
+
+  /** The toasts showing, oldest first (a copy). */
+  get toasts(): { id: number; kind: ToastKind; title: string; message?: string }[] {
+    return this.#toasts.map((toast) => ({
+      id: toast.id,
+      kind: toast.kind,
+      title: this.#text(toast.title),
+      ...(toast.message === undefined ? {} : { message: this.#text(toast.message) }),
+    }));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#attach();
+    this.#since = this.#clock.now();
+    this.#syncPause();
+    this.#arm();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#detach();
+    this.#advance();
+    this.#disarm();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('htmlFor') && this.isConnected && this.hasUpdated) this.#attach();
+  }
+
+  protected override firstUpdated(): void {
+    // An id given before the element rendered may name a provider later in the page.
+    if (this.htmlFor) this.#attach();
+  }
+
+  protected override updated(): void {
+    // The hovered or focused toast may be gone. Resuming may expire a toast, which is a new update:
+    // run it after this one.
+    queueMicrotask(() => {
+      if (this.#hoveredId !== undefined && !this.#toasts.some((toast) => toast.id === this.#hoveredId)) this.#hoveredId = undefined;
+      this.#focused = this.shadowRoot?.activeElement != null;
+      this.#syncPause();
+    });
+  }
+
+  // ---- listening ---------------------------------------------------------------------------
+
+  #attach(): void {
+    this.#detach();
+    const named = this.htmlFor ? document.getElementById(this.htmlFor) : null;
+    const source: EventTarget = named ?? nearestProvider(this) ?? document;
+    for (const type of LISTENED) source.addEventListener(type, this.#onEvent);
+    this.#source = source;
+    // A provider already open when the region arrived: no "connected" toast for it.
+    const state = (source as { state?: string }).state;
+    if (state === 'open' && !this.#memory.has(source)) this.#memory.set(source, { everOpen: true });
+  }
+
+  #detach(): void {
+    if (!this.#source) return;
+    for (const type of LISTENED) this.#source.removeEventListener(type, this.#onEvent);
+    this.#source = undefined;
+  }
+
+  #onEvent = (event: Event): void => {
+    const detail = (event as CustomEvent).detail;
+    if (!detail || typeof detail !== 'object') return;
+    switch (event.type) {
+      case 'sse-state-change':
+        this.#onState(event.currentTarget === document ? (event.target ?? document) : (event.currentTarget as EventTarget), detail.state);
+        break;
+      case 'auto-shutdown':
+        this.#onAutoShutdown(event, detail as AutoShutdown);
+        break;
+      case 'action-success':
+      case 'action-error':
+        this.#onAction(event, detail as ActionEventDetail, event.type === 'action-success');
+        break;
+    }
+  };
+
+  #onState(provider: EventTarget, state: string): void {
+    let memory = this.#memory.get(provider);
+    if (!memory) this.#memory.set(provider, (memory = { everOpen: false }));
+    const now = this.#clock.now();
+    if (state === 'open') {
+      if (!memory.everOpen) {
+        this.#add({ kind: 'success', title: { key: 'toast.connected' }, message: { key: 'toast.connected.message' }, key: 'connection' });
+      } else if (memory.downSince !== undefined && now - memory.downSince >= this.reconnectNotice) {
+        this.#add({ kind: 'success', title: { key: 'toast.reconnected' }, message: { key: 'toast.reconnected.message' }, key: 'connection' });
+      }
+      memory.everOpen = true;
+      memory.downSince = undefined;
+    } else if (memory.everOpen && memory.downSince === undefined) {
+      memory.downSince = now;
+    }
+  }
+
+  #onAutoShutdown(event: Event, detail: AutoShutdown): void {
+    const project = projectName(event, detail.projectId);
+    const time = typeof detail.inactiveTime === 'number' ? undefined : detail.inactiveTime;
+    this.#add({
+      kind: 'warning',
+      title: { key: 'toast.autoShutdown' },
+      message: time
+        ? { key: 'toast.autoShutdown.time', vars: { project: project, reason: detail.reason, time: time } }
+        : { key: 'toast.autoShutdown.message', vars: { project: project, reason: detail.reason } },
+      key: `auto-shutdown:${detail.projectId}`,
+      desktop: true,
+    });
+  }
+
+  #onAction(event: Event, detail: ActionEventDetail, ok: boolean): void {
+    // Open makes no request and reports nothing.
+    if (detail.action === 'open') return;
+    const action = ACTIONS.has(detail.action) ? detail.action : 'other';
+    const project = projectName(event, detail.projectId);
+    if (ok) {
+      this.#add({ kind: 'success', title: { key: `toast.success.${action}` }, message: project });
+      return;
+    }
+    const status = Number(detail.status) || 0;
+    const vars = { project: project, message: String(detail.message ?? ''), status: status };
+    this.#add({
+      kind: 'error',
+      title: { key: `toast.error.${action}` },
+      message: { key: status > 0 ? 'toast.error.messageStatus' : 'toast.error.message', vars },
+      desktop: true,
+    });
+  }
+
+  // ---- pausing -----------------------------------------------------------------------------
+
+  #onPointerEnter = (event: PointerEvent): void => {
+    this.#hoveredId = Number((event.currentTarget as HTMLElement).dataset.id);
+    this.#syncPause();
+  };
+
+  #onPointerLeave = (event: PointerEvent): void => {
+    if (this.#hoveredId === Number((event.currentTarget as HTMLElement).dataset.id)) this.#hoveredId = undefined;
+    this.#syncPause();
+  };
+
+  #onFocusIn = (event: FocusEvent): void => {
+    const from = event.relatedTarget;
+    if (!this.#focused && from instanceof HTMLElement && !this.contains(from) && !this.renderRoot.contains(from)) this.#returnFocus = from;
+    this.#focused = true;
+    this.#syncPause();
+  };
+
+  #onFocusOut = (event: FocusEvent): void => {
+    const to = event.relatedTarget;
+    if (!(to instanceof Node) || !this.renderRoot.contains(to)) this.#focused = false;
+    // Focus that left for another element no longer needs to come back; focus lost with a closing
+    // toast (no related target) does.
+    if (to instanceof HTMLElement && !this.renderRoot.contains(to)) this.#returnFocus = undefined;
+    this.#syncPause();
+  };
+
+  #onVisibility = (): void => this.#syncPause();
+
+  #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    const id = Number((event.currentTarget as HTMLElement).dataset.id);
+    event.preventDefault();
+    event.stopPropagation();
+    this.dismiss(id);
+  };
+
+  #onClose = (event: Event): void => {
+    this.dismiss(Number((event.currentTarget as HTMLElement).dataset.id));
+  };
+
+  #onEnableDesktop = (): void => {
+    void this.requestPermission();
+  };
+
+  #syncPause(): void {
+    const paused = this.#hoveredId !== undefined || this.#focused || document.visibilityState === 'hidden';
+    if (paused === this.#paused) return;
+    this.#advance();
+    this.#paused = paused;
+    this.#arm();
+  }
+
+  // ---- time --------------------------------------------------------------------------------
+
+  /** Charges the time since the countdown last started to every timed toast; drops the expired. */
+  #advance(): void {
+    const now = this.#clock.now();
+    if (this.#counting) {
+      const elapsed = Math.max(0, now - this.#since);
+      for (const toast of this.#toasts) if (toast.duration > 0) toast.remaining -= elapsed;
+      const expired = this.#toasts.filter((toast) => toast.duration > 0 && toast.remaining <= 0);
+      for (const toast of expired) this.#remove(toast.id);
+    }
+    this.#since = now;
+  }
+
+  /** One timer for the whole region: the next toast due, unless paused. */
+  #arm(): void {
+    this.#disarm();
+    this.#counting = this.isConnected && !this.#paused;
+    if (!this.#counting) return;
+    let next = Infinity;
+    for (const toast of this.#toasts) if (toast.duration > 0) next = Math.min(next, toast.remaining);
+    if (next === Infinity) return;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#advance();
+      this.#arm();
+    }, Math.max(0, next));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  // ---- toasts ------------------------------------------------------------------------------
+
+  #add(options: { kind: ToastKind; title: Text; message?: Text; duration?: number; key?: string; desktop?: boolean }): number {
+    this.#advance();
+    if (options.key !== undefined) {
+      const same = this.#toasts.find((toast) => toast.key === options.key);
+      if (same) this.#remove(same.id);
+    }
+    const duration = Math.max(
+      0,
+      options.duration ?? (options.kind === 'error' ? 0 : options.kind === 'warning' ? this.duration * 2 : this.duration),
+    );
+    const toast: Toast = {
+      id: this.#nextId++,
+      kind: options.kind,
+      title: options.title,
+      duration: Number.isFinite(duration) ? duration : 0,
+      remaining: duration,
+      desktop: Boolean(options.desktop),
+    };
+    if (options.message !== undefined && options.message !== '') toast.message = options.message;
+    if (options.key !== undefined) toast.key = options.key;
+    this.#toasts.push(toast);
+    this.requestUpdate();
+    const max = Math.max(1, Math.floor(this.max) || 1);
+    while (this.#toasts.length > max) this.#remove(this.#toasts[0].id);
+    this.#arm();
+    this.#notify(toast);
+    return toast.id;
+  }
+
+  #remove(id: number): void {
+    const index = this.#toasts.findIndex((toast) => toast.id === id);
+    if (index < 0) return;
+    const node = this.renderRoot.querySelector<HTMLElement>(`[part~="toast"][data-id="${id}"]`);
+    const hadFocus = node !== null && node.contains(this.shadowRoot?.activeElement ?? null);
+    this.#toasts.splice(index, 1);
+    this.requestUpdate();
+    if (hadFocus) void this.updateComplete.then(() => this.#refocus(index));
+  }
+
+  /** After the focused toast closed: the next toast, else the previous, else where focus came from. */
+  #refocus(index: number): void {
+    const closes = [...this.renderRoot.querySelectorAll<HTMLElement>('[part~="close"]')];
+    const target = closes[index] ?? closes[index - 1] ?? (this.#returnFocus?.isConnected ? this.#returnFocus : undefined);
+    target?.focus();
+    this.#focused = this.shadowRoot?.activeElement != null;
+    this.#syncPause();
+  }
+
+  #notify(toast: Toast): void {
+    if (!toast.desktop || !this.desktopNotifications || document.visibilityState !== 'hidden') return;
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    try {
+      const options: NotificationOptions = { lang: this.#locale.lang, tag: toast.key ?? `live-toast-${toast.id}` };
+      if (toast.message !== undefined) options.body = this.#text(toast.message);
+      new Notification(this.#text(toast.title), options);
+    } catch {
+      // Some platforms only allow notifications from a service worker; the toast is still shown.
+    }
+  }
+
+  #text(text: Text): string {
+    return typeof text === 'string' ? text : this.#locale.t(text.key, text.vars);
+  }
+
+  /** Shows a toast; returns its id. Errors stay until dismissed unless a `duration` is given. */
+  show(options: ToastOptions): number {
+    const kind: ToastKind = options.kind === 'success' || options.kind === 'warning' || options.kind === 'error' ? options.kind : 'info';
+    return this.#add({ ...options, kind, title: String(options.title ?? ''), message: options.message === undefined ? undefined : String(options.message) });
+  }
+
+  /** Dismisses one toast. */
+  dismiss(id: number): void {
+    this.#advance();
+    this.#remove(id);
+    this.#arm();
+  }
+
+  /** Dismisses every toast. */
+  clear(): void {
+    this.#advance();
+    for (const toast of [...this.#toasts]) this.#remove(toast.id);
+    this.#arm();
+  }
+
+  /**
+   * Asks for permission to show desktop notifications. Browsers only ask from a user gesture: call
+   * it from a click handler. Resolves to the permission (`denied` where notifications do not exist).
+   */
+  async requestPermission(): Promise<NotificationPermission> {
+    if (typeof Notification === 'undefined') return 'denied';
+    const result = await Notification.requestPermission();
+    this.requestUpdate();
+    return result;
+  }
+
+  override render() {
+    const any = this.#toasts.length > 0;
+    return html`<div
+        part="base"
+        class="base"
+        role=${any ? 'region' : nothing}
+        aria-label=${any ? this.#locale.t('toast.region') : nothing}
+        @focusin=${this.#onFocusIn}
+        @focusout=${this.#onFocusOut}
+      >
+        ${repeat(
+          this.#toasts,
+          (toast) => toast.id,
+          (toast) => this.renderToast(toast),
+        )}
+      </div>
+      <div part="announcer" class="visually-hidden" aria-live="polite">
+        ${repeat(
+          this.#toasts,
+          (toast) => toast.id,
+          (toast) =>
+            html`<p>
+              ${this.#locale.t(`toast.kind.${toast.kind}`)}: ${this.#text(toast.title)}.${toast.message === undefined ? '' : ` ${this.#text(toast.message)}`}
+            </p>`,
+        )}
+      </div>`;
+  }
+
+  private renderToast(toast: Toast): TemplateResult {
+    const t = this.#locale;
+    const canAsk =
+      this.desktopNotifications && toast.desktop && typeof Notification !== 'undefined' && Notification.permission === 'default';
+    return html`<div
+      part="toast toast-${toast.kind}"
+      class="toast ${toast.kind}"
+      data-id=${toast.id}
+      @pointerenter=${this.#onPointerEnter}
+      @pointerleave=${this.#onPointerLeave}
+      @keydown=${this.#onKeydown}
+    >
+      <span part="icon" class="icon" aria-hidden="true">${ICONS[toast.kind]}</span>
+      <div part="content" class="content">
+        <p part="title" class="title"><span class="visually-hidden">${t.t(`toast.kind.${toast.kind}`)}: </span>${this.#text(toast.title)}</p>
+        ${toast.message === undefined ? nothing : html`<p part="message" class="message">${this.#text(toast.message)}</p>`}
+        ${canAsk
+          ? html`<button part="enable-desktop" class="enable" type="button" @click=${this.#onEnableDesktop}>${t.t('toast.enableDesktop')}</button>`
+          : nothing}
+      </div>
+      <button part="close" class="close" type="button" data-id=${toast.id} aria-label=${t.t('toast.dismiss')} title=${t.t('toast.dismiss')} @click=${this.#onClose}>
+        <svg viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round">
+          <path d="M4 4l8 8M12 4l-8 8" />
+        </svg>
+      </button>
+    </div>`;
+  }
+}
+
+/** The nearest `<sse-provider>` ancestor, crossing shadow roots. */
+function nearestProvider(element: Element): Element | undefined {
+  let node: Node | null = element.parentNode;
+  while (node) {
+    if (node instanceof Element && node.localName === 'sse-provider') return node;
+    node = node instanceof ShadowRoot ? node.host : node.parentNode;
+  }
+  return undefined;
+}
+
+/** The project's name from the provider the event passed through, else its id. */
+function projectName(event: Event, projectId: string): string {
+  for (const node of event.composedPath()) {
+    if (node instanceof Element && node.localName === 'sse-provider') {
+      const store = (node as Element & { store?: LiveStore }).store;
+      return store?.getProject(projectId)?.name ?? projectId;
+    }
+  }
+  return projectId;
+}
+
+const ICONS: Record<ToastKind, TemplateResult> = {
+  info: html`<svg viewBox="0 0 20 20" fill="currentColor">
+    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17ZM9 9h2v5.5H9Zm0-3.5h2v2H9Z" />
+  </svg>`,
+  success: html`<svg viewBox="0 0 20 20" fill="currentColor">
+    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17Zm3.9 5.4-5 5-2.4-2.4-1.4 1.4 3.8 3.8 6.4-6.4Z" />
+  </svg>`,
+  warning: html`<svg viewBox="0 0 20 20" fill="currentColor">
+    <path fill-rule="evenodd" d="M8.7 2.3a1.5 1.5 0 0 1 2.6 0l7.4 13a1.5 1.5 0 0 1-1.3 2.2H2.6a1.5 1.5 0 0 1-1.3-2.2ZM9 7h2v4.75H9Zm0 6.25h2v2H9Z" />
+  </svg>`,
+  error: html`<svg viewBox="0 0 20 20" fill="currentColor">
+    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17ZM6.6 7.9l2.1 2.1-2.1 2.1 1.4 1.4 2.1-2.1 2.1 2.1 1.4-1.4-2.1-2.1 2.1-2.1-1.4-1.4-2.1 2.1-2.1-2.1Z" />
+  </svg>`,
+};

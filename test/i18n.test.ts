@@ -1,0 +1,141 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../src/live-status-alert/define.js';
+import '../src/live-container-actions/define.js';
+import '../src/live-toast-region/define.js';
+import type { LiveStatusAlert } from '../src/live-status-alert/live-status-alert.js';
+import type { LiveContainerActions } from '../src/live-container-actions/live-container-actions.js';
+import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
+import { registerMessages, translate } from '../src/shared/i18n.js';
+import { ManualClock } from '../src/mock/index.js';
+import { until } from './helpers.js';
+
+const part = (el: HTMLElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const text = (el: HTMLElement, name: string) => part(el, name)?.textContent?.replace(/\s+/g, ' ').trim();
+const labels = (el: LiveContainerActions) => [...el.shadowRoot!.querySelectorAll('[part~="button"] [part~="label"]')].map((n) => n.textContent!.trim());
+
+async function page(lang: string) {
+  const root = await fixture<HTMLElement>(html`<div lang=${lang}>
+    <live-status-alert status="inactive" reason="idle" inactive-time="5400"></live-status-alert>
+    <live-container-actions project-id="web" status="running" url="https://web.example.com" deletable></live-container-actions>
+    <live-toast-region position="inline"></live-toast-region>
+  </div>`);
+  const alert = root.querySelector<LiveStatusAlert>('live-status-alert')!;
+  const actions = root.querySelector<LiveContainerActions>('live-container-actions')!;
+  const toasts = root.querySelector<LiveToastRegion>('live-toast-region')!;
+  toasts.clock = new ManualClock();
+  return { root, alert, actions, toasts };
+}
+
+/** The region listens to the document when it has no provider: any bubbling event will do. */
+function connect(from: Element) {
+  from.dispatchEvent(new CustomEvent('sse-state-change', { detail: { state: 'open', previous: 'connecting' }, bubbles: true, composed: true }));
+}
+
+describe('i18n through the elements', () => {
+  it('English by default', async () => {
+    const { alert, actions, toasts, root } = await page('');
+    root.removeAttribute('lang');
+    await alert.updateComplete;
+    expect(text(alert, 'title')).to.equal('Container paused due to inactivity');
+    expect(labels(actions)).to.deep.equal(['Stop', 'Refresh', 'Open', 'Delete']);
+    connect(root);
+    await toasts.updateComplete;
+    expect(toasts.toasts[0].title).to.equal('SSE connection established');
+  });
+
+  it('the nearest lang wins, and es-MX falls back to es: Spanish as in the original description', async () => {
+    const { alert, actions, toasts, root } = await page('es-MX');
+    expect(text(alert, 'title')).to.equal('Contenedor pausado por inactividad');
+    // Intl for the exact language: Mexican Spanish writes 1.5, Spain's 1,5.
+    expect(text(alert, 'detail')).to.equal(`Inactivo desde hace ${new Intl.NumberFormat('es-MX', { style: 'unit', unit: 'hour', unitDisplay: 'long' }).format(1.5)}`);
+    expect(labels(actions)).to.deep.equal(['Detener', 'Actualizar', 'Abrir', 'Eliminar']);
+    expect(part(actions, 'base')!.getAttribute('aria-label')).to.equal('Acciones de web');
+    expect(part(actions, 'open')!.textContent).to.contain('(se abre en una pestaña nueva)');
+    connect(root);
+    await toasts.updateComplete;
+    expect(toasts.toasts[0].title).to.equal('Conexión SSE establecida');
+    expect(part(toasts, 'close')!.getAttribute('aria-label')).to.equal('Descartar');
+    expect(text(toasts, 'title')).to.equal('Éxito: Conexión SSE establecida');
+
+    actions.status = 'stopped';
+    await actions.updateComplete;
+    expect(labels(actions)).to.deep.equal(['Iniciar', 'Eliminar']);
+    actions.status = 'inactive';
+    await actions.updateComplete;
+    expect(labels(actions)).to.deep.equal(['Reactivar', 'Eliminar']);
+    actions.status = 'error';
+    await actions.updateComplete;
+    expect(labels(actions)).to.deep.equal(['Reintentar', 'Eliminar']);
+    actions.status = 'deploying';
+    await actions.updateComplete;
+    expect(text(actions, 'deploying')).to.equal('Desplegando...');
+  });
+
+  it('a closer lang overrides a farther one', async () => {
+    const root = await fixture(html`<div lang="es"><section lang="en"><live-container-actions status="stopped"></live-container-actions></section></div>`);
+    expect(labels(root.querySelector('live-container-actions')!)).to.deep.equal(['Start']);
+  });
+
+  it('falls back from es-MX to es to en, key by key', async () => {
+    registerMessages('es-mx', { 'actions.start': 'Arrancar' });
+    registerMessages('en', { 'test.only-en': 'Only in English' });
+    const root = await fixture(html`<div lang="es-MX"><live-container-actions status="stopped" deletable></live-container-actions></div>`);
+    expect(labels(root.querySelector('live-container-actions')!)).to.deep.equal(['Arrancar', 'Eliminar']);
+    expect(translate('es-MX', 'test.only-en')).to.equal('Only in English');
+    expect(translate('zz', 'actions.stop'), 'an unknown language is English').to.equal('Stop');
+    registerMessages('es-mx', { 'actions.start': 'Iniciar' });
+  });
+
+  it('changes live when lang changes, including toasts already showing', async () => {
+    const { alert, actions, toasts, root } = await page('en');
+    connect(root);
+    await toasts.updateComplete;
+    expect(text(toasts, 'title')).to.equal('Success: SSE connection established');
+    root.setAttribute('lang', 'es');
+    await until(() => text(alert, 'title') === 'Contenedor pausado por inactividad', 'the alert in Spanish');
+    await until(() => labels(actions)[0] === 'Detener', 'the actions in Spanish');
+    await until(() => text(toasts, 'title') === 'Éxito: Conexión SSE establecida', 'the toast in Spanish');
+    root.setAttribute('lang', 'en-GB');
+    await until(() => labels(actions)[0] === 'Stop', 'back to English');
+  });
+
+  it('a host can register another language and override a single string', async () => {
+    registerMessages('fr', { 'actions.start': 'Démarrer', 'alert.inactive.title': 'Conteneur en pause' });
+    registerMessages('en', { 'actions.stop': 'Halt' });
+    try {
+      const root = await fixture(html`<div>
+        <div lang="fr-CA"><live-container-actions status="stopped" deletable></live-container-actions></div>
+        <div lang="en"><live-container-actions status="running"></live-container-actions></div>
+      </div>`);
+      const [fr, en] = root.querySelectorAll('live-container-actions');
+      expect(labels(fr), 'unregistered French strings fall back to English').to.deep.equal(['Démarrer', 'Delete']);
+      expect(labels(en)).to.deep.equal(['Halt', 'Refresh']);
+    } finally {
+      registerMessages('en', { 'actions.stop': 'Stop' });
+    }
+  });
+
+  it('numbers and durations are formatted with Intl for the language', async () => {
+    const root = await fixture(html`<div>
+      <div lang="en"><live-status-alert status="deploying" progress="45"></live-status-alert></div>
+      <div lang="es"><live-status-alert status="deploying" progress="45"></live-status-alert></div>
+      <div lang="de"><live-status-alert status="inactive" inactive-time="5400"></live-status-alert></div>
+    </div>`);
+    const [en, es, de] = root.querySelectorAll('live-status-alert');
+    const percent = (lang: string) => new Intl.NumberFormat(lang, { style: 'percent' }).format(0.45);
+    expect(percent('en')).to.not.equal(percent('es'));
+    expect(part(en, 'progress')!.getAttribute('aria-valuetext')).to.equal(percent('en'));
+    expect(text(en, 'progress-value')).to.equal('45%');
+    expect(part(es, 'progress')!.getAttribute('aria-valuetext')).to.equal(percent('es'));
+    expect(part(es, 'progress-value')!.textContent).to.equal(percent('es'));
+    expect(text(es, 'progress-value')).to.match(/^45\s%$/);
+    // German has no table: English words, German numbers.
+    expect(text(de, 'detail')).to.equal(`Inactive for ${new Intl.NumberFormat('de', { style: 'unit', unit: 'hour', unitDisplay: 'long' }).format(1.5)}`);
+    expect(text(de, 'detail')).to.contain('1,5');
+  });
+
+  it('an invalid lang does not break rendering', async () => {
+    const root = await fixture(html`<div lang="not a language!"><live-status-alert status="deploying" progress="10"></live-status-alert></div>`);
+    expect(text(root.querySelector('live-status-alert')!, 'progress-value')).to.equal('10%');
+  });
+});

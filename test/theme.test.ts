@@ -1,0 +1,81 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import '../src/live-status-alert/define.js';
+import '../src/live-container-actions/define.js';
+import '../src/live-toast-region/define.js';
+import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
+import { ManualClock } from '../src/mock/index.js';
+
+const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
+
+/** The colours that make each element light or dark, read from its parts. */
+async function colours(theme?: string) {
+  const root = await fixture(html`<div theme=${theme ?? ''}>
+    <live-status-alert status="error" error-message="boom"></live-status-alert>
+    <live-status-alert status="inactive"></live-status-alert>
+    <live-container-actions status="stopped" deletable></live-container-actions>
+    <live-toast-region position="inline"></live-toast-region>
+  </div>`);
+  if (!theme) root.removeAttribute('theme');
+  const [error, inactive] = root.querySelectorAll('live-status-alert');
+  const actions = root.querySelector('live-container-actions')!;
+  const region = root.querySelector<LiveToastRegion>('live-toast-region')!;
+  region.clock = new ManualClock();
+  region.show({ kind: 'warning', title: 'Paused' });
+  await region.updateComplete;
+  const style = (node: HTMLElement) => getComputedStyle(node);
+  return {
+    errorBackground: style(part(error, 'base')).backgroundColor,
+    errorText: style(part(error, 'message')).color,
+    inactiveBackground: style(part(inactive, 'base')).backgroundColor,
+    startBackground: style(part(actions, 'start')).backgroundColor,
+    deleteText: style(part(actions, 'delete')).color,
+    toastBackground: style(part(region, 'toast')).backgroundColor,
+    toastText: style(part(region, 'title')).color,
+  };
+}
+
+describe('themes', () => {
+  afterEach(() => emulateMedia({ colorScheme: 'light' }));
+
+  it('light by default, dark under prefers-color-scheme: dark', async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
+    expect(light.toastBackground).to.equal('rgb(255, 255, 255)');
+    await emulateMedia({ colorScheme: 'dark' });
+    const dark = await colours();
+    for (const key of Object.keys(light) as (keyof typeof light)[]) {
+      expect(dark[key], key).to.not.equal(light[key]);
+    }
+    expect(dark.toastBackground).to.equal('rgb(22, 27, 34)');
+  });
+
+  it('dark under an ancestor theme="dark"; theme="light" wins over a dark system', async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
+    const themedDark = await colours('dark');
+    for (const key of Object.keys(light) as (keyof typeof light)[]) {
+      expect(themedDark[key], key).to.not.equal(light[key]);
+    }
+    await emulateMedia({ colorScheme: 'dark' });
+    const systemDark = await colours();
+    expect(themedDark).to.deep.equal(systemDark);
+    const themedLight = await colours('light');
+    expect(themedLight).to.deep.equal(light);
+  });
+
+  it('local properties and library tokens restyle the parts', async () => {
+    const root = await fixture(html`<div style="--le-status-error: rgb(1, 2, 3); --actions-primary-color: rgb(4, 5, 6); --toast-warning-color: rgb(7, 8, 9)">
+      <live-status-alert status="error"></live-status-alert>
+      <live-container-actions status="stopped"></live-container-actions>
+      <live-toast-region position="inline"></live-toast-region>
+    </div>`);
+    const region = root.querySelector<LiveToastRegion>('live-toast-region')!;
+    region.clock = new ManualClock();
+    region.show({ kind: 'warning', title: 'x' });
+    await region.updateComplete;
+    expect(getComputedStyle(part(root.querySelector('live-status-alert')!, 'icon')).color).to.equal('rgb(1, 2, 3)');
+    expect(getComputedStyle(part(root.querySelector('live-container-actions')!, 'start')).backgroundColor).to.equal('rgb(4, 5, 6)');
+    expect(getComputedStyle(part(region, 'icon')).color).to.equal('rgb(7, 8, 9)');
+  });
+});
