@@ -186,6 +186,8 @@ export class LiveLogsViewer extends LitElement {
   #passPending = false;
 
   #following = true;
+  /** The scroll position at the last scroll event, to tell the direction of the next. */
+  #lastUserTop = 0;
   #newCount = 0;
   /** The entry at the top of the viewport and how far the viewport top is into it. */
   #anchorSeq: number | undefined;
@@ -327,13 +329,22 @@ export class LiveLogsViewer extends LitElement {
     const top = log.scrollTop;
     if (Math.abs(top - this.#programmaticTop) < 1) {
       this.#programmaticTop = NaN;
+      this.#lastUserTop = top;
       return;
     }
     this.#programmaticTop = NaN;
     this.#captureAnchor(top);
+    // A smooth scroll up (PageUp, a wheel) starts inside the bottom slack: moving up never
+    // re-enables following, or the next entry would pull the view back down.
+    const movingUp = top < this.#lastUserTop - 0.5;
+    this.#lastUserTop = top;
     const atBottom = log.scrollHeight - log.clientHeight - top <= BOTTOM_SLACK;
-    if (atBottom) this.#newCount = 0;
-    this.#following = atBottom;
+    if (atBottom && !movingUp) {
+      this.#newCount = 0;
+      this.#following = true;
+    } else if (!atBottom) {
+      this.#following = false;
+    }
     this.#dirty = true;
     this.requestUpdate();
   }
