@@ -27,8 +27,6 @@ export { LiveClient } from './core/client.js';
 export type { ClientEvent, ClientOptions } from './core/client.js';
 export { SseConnection } from './core/connection.js';
 export type { EventSourceFactory, EventSourceLike, StreamMessage } from './core/connection.js';
-export { FetchEventSource } from './core/fetch-event-source.js';
-export { SseParser } from './core/sse-parser.js';
 export { LiveStore } from './core/store.js';
 export type { ConnectionInfo, ConnectionState, ConnectionStats, ConnectionError, LogEntry, ProjectState, StoreOptions } from './core/store.js';
 export { MetricsHistory } from './core/metrics-history.js';

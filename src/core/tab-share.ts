@@ -33,11 +33,6 @@ export interface TabShareHandlers {
  * takes over, resuming from the last id it saw.
  */
 export class TabShare {
-  /** Whether this browser can share: Web Locks and BroadcastChannel. */
-  static get supported(): boolean {
-    return typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel === 'function';
-  }
-
   readonly #name: string;
   readonly #handlers: TabShareHandlers;
   #channel: BroadcastChannel | undefined;

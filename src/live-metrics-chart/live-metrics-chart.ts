@@ -1,6 +1,6 @@
 import { LitElement, html, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
 import type { ContainerStatus } from '../core/protocol.js';
@@ -247,7 +247,13 @@ export class LiveMetricsChart extends LitElement {
     const size = this.#size ?? { width: frame.clientWidth, height: frame.clientHeight };
     const chart = this.#chart;
     if (!chart) {
-      this.#create(frame, data, size);
+      if (UPlot) {
+        this.#create(UPlot, frame, data, size);
+        return;
+      }
+      // uPlot is loaded the first time a chart is seen, so pages that never show one never pay for it.
+      this.#dirty = true;
+      void loadUplot().then(() => this.#draw());
       return;
     }
     chart.batch(() => {
@@ -272,9 +278,9 @@ export class LiveMetricsChart extends LitElement {
     return count;
   }
 
-  #create(frame: HTMLElement, data: uPlot.AlignedData, size: { width: number; height: number }): void {
+  #create(Chart: typeof uPlot, frame: HTMLElement, data: uPlot.AlignedData, size: { width: number; height: number }): void {
     this.#resolveColors();
-    const chart = new uPlot(this.#options(size), data, frame);
+    const chart = new Chart(this.#options(size), data, frame);
     chart.root.setAttribute('part', 'plot');
     const canvas = chart.ctx.canvas;
     canvas.setAttribute('role', 'img');
@@ -458,6 +464,13 @@ function niceCeil(value: number): number {
 }
 
 /** A single point still gets a span of time around it. */
+let UPlot: typeof uPlot | undefined;
+let uplotLoad: Promise<unknown> | undefined;
+
+function loadUplot(): Promise<unknown> {
+  return (uplotLoad ??= import('uplot').then((module) => (UPlot = module.default)));
+}
+
 const timeRange: uPlot.Range.Function = (_self, min, max) => {
   if (min == null || max == null) return [null, null];
   return min === max ? [min - 5, max + 5] : [min, max];

@@ -2,8 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LiveClient, type ClientEvent } from '../core/client.js';
-import { FetchEventSource } from '../core/fetch-event-source.js';
-import { TabShare, applySync, syncOf, type ShareMessage } from '../core/tab-share.js';
+import type { ShareMessage, TabShare } from '../core/tab-share.js';
 import type { EventSourceFactory } from '../core/connection.js';
 import type { EventPayloads } from '../core/protocol.js';
 import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats } from '../core/store.js';
@@ -20,6 +19,16 @@ export interface SseInvalidEventDetail {
   type: string;
   reason: string;
 }
+
+/** How the next client is made, once its optional modules are loaded. */
+interface ClientSetup {
+  factory: EventSourceFactory | undefined;
+  resumeWith?: 'query' | 'header';
+  shareModule?: typeof import('../core/tab-share.js');
+}
+
+/** Whether this browser can share one stream among tabs: Web Locks and BroadcastChannel. */
+const canShare = (): boolean => typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel === 'function';
 
 /** DOM event names for the protocol's event types. */
 const DOM_EVENT_NAMES = {
@@ -63,7 +72,8 @@ export class SseProvider extends LitElement {
   #clientKey = '';
   #clientBackend: MockBackend | undefined;
   #clientFactory: EventSourceFactory | undefined;
-  #mockLoad: Promise<unknown> | undefined;
+  /** The optional modules (mock, fetch transport, tab sharing) being loaded before the client starts. */
+  #loading: Promise<unknown> | undefined;
   #defaultMock: MockBackend | undefined;
   /** False after `disconnect()`, until `connect()` or `reconnect()`. */
   #wanted = true;
@@ -71,6 +81,7 @@ export class SseProvider extends LitElement {
   #paused = false;
   /** Set with `shared`: this tab's place among the tabs sharing one stream. */
   #share: TabShare | undefined;
+  #shareModule: typeof import('../core/tab-share.js') | undefined;
   /** Whether this follower already took a leader's state. */
   #synced = false;
 
@@ -177,7 +188,7 @@ export class SseProvider extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('online', this.#onOnline);
     document.removeEventListener('visibilitychange', this.#onVisibility);
-    this.#mockLoad = undefined;
+    this.#loading = undefined;
     this.#close();
   }
 
@@ -202,7 +213,7 @@ export class SseProvider extends LitElement {
    */
   disconnect(): void {
     this.#wanted = false;
-    this.#mockLoad = undefined;
+    this.#loading = undefined;
     this.#close();
   }
 
@@ -234,47 +245,62 @@ export class SseProvider extends LitElement {
       this.shared,
     ]);
     const changed = key !== this.#clientKey || this.mockBackend !== this.#clientBackend || this.eventSourceFactory !== this.#clientFactory;
-    if (!changed && (this.#client || this.#mockLoad)) return;
+    if (!changed && (this.#client || this.#loading)) return;
     this.#clientKey = key;
     this.#clientBackend = this.mockBackend;
     this.#clientFactory = this.eventSourceFactory;
-    this.#mockLoad = undefined;
+    this.#loading = undefined;
     this.#close();
     this.#client = undefined;
     this.store.connection.stats.transport = mock ? 'eventsource' : this.transport;
-    if (mock) this.#startMock();
-    else if (this.url) this.#startNetwork();
-  }
-
-  #startNetwork(): void {
-    if (this.transport !== 'fetch' || this.eventSourceFactory) {
-      this.#start(this.eventSourceFactory);
+    if (mock) {
+      this.#load(
+        import('../mock/index.js').then((module) => {
+          const backend = this.mockBackend ?? (this.#defaultMock ??= module.getDefaultMockBackend());
+          return { factory: (url, init) => new module.MockEventSource(url, init, backend) };
+        }),
+      );
       return;
     }
-    this.#start(
-      (url, init) =>
-        new FetchEventSource(url, {
-          withCredentials: init.withCredentials,
-          lastEventId: init.lastEventId,
-          // Read on every connect, so a function can hand out a fresh token.
-          headers: () => (typeof this.headers === 'function' ? this.headers() : (this.headers ?? {})),
-        }),
-      'header',
+    if (!this.url) return;
+    // The fetch transport and tab sharing load only for the providers that ask for them.
+    const fetchTransport = this.transport === 'fetch' && !this.eventSourceFactory;
+    const share = this.shared && canShare();
+    if (!fetchTransport && !share) {
+      this.#start({ factory: this.eventSourceFactory });
+      return;
+    }
+    this.#load(
+      Promise.all([
+        fetchTransport ? import('../core/fetch-event-source.js') : undefined,
+        share ? import('../core/tab-share.js') : undefined,
+      ]).then(([transport, shareModule]): ClientSetup => ({
+        factory: transport
+          ? (url, init) =>
+              new transport.FetchEventSource(url, {
+                withCredentials: init.withCredentials,
+                lastEventId: init.lastEventId,
+                // Read on every connect, so a function can hand out a fresh token.
+                headers: () => (typeof this.headers === 'function' ? this.headers() : (this.headers ?? {})),
+              })
+          : this.eventSourceFactory,
+        resumeWith: transport ? 'header' : 'query',
+        shareModule,
+      })),
     );
   }
 
-  #startMock(): void {
+  #load(setup: Promise<ClientSetup>): void {
     if (this.#wanted) this.#setState('connecting');
-    const load = (this.#mockLoad = import('../mock/index.js').then((mock) => {
-      // The attributes may have changed, or the element left, while the module loaded.
-      if (this.#mockLoad !== load) return;
-      this.#mockLoad = undefined;
-      const backend = this.mockBackend ?? (this.#defaultMock ??= mock.getDefaultMockBackend());
-      this.#start((url, init) => new mock.MockEventSource(url, init, backend));
+    const load: Promise<unknown> = (this.#loading = setup.then((ready) => {
+      // The attributes may have changed, or the element left, while the modules loaded.
+      if (this.#loading !== load) return;
+      this.#loading = undefined;
+      this.#start(ready);
     }));
   }
 
-  #start(factory: EventSourceFactory | undefined, resumeWith: 'query' | 'header' = 'query'): void {
+  #start({ factory, resumeWith = 'query', shareModule }: ClientSetup): void {
     this.#client = new LiveClient({
       url: this.url || '/api/containers/events',
       resumeWith,
@@ -290,8 +316,8 @@ export class SseProvider extends LitElement {
         if (this.#share?.role === 'leader') this.#share.post({ kind: 'message', message });
       },
     });
-    const mock = this.mock || this.mockBackend !== undefined;
-    this.#share = this.shared && !mock && TabShare.supported ? new TabShare(this.#client.url, this.#shareHandlers) : undefined;
+    this.#shareModule = shareModule;
+    this.#share = shareModule ? new shareModule.TabShare(this.#client.url, this.#shareHandlers) : undefined;
     if (this.#wanted && this.isConnected && !this.#hiddenPause()) this.#open();
     else this.#setState('closed');
   }
@@ -319,14 +345,14 @@ export class SseProvider extends LitElement {
       // state to any tab still waiting for it.
       this.#synced = true;
       this.#client?.connect();
-      if (this.#client) this.#share?.post({ kind: 'sync', sync: syncOf(this.store, this.#client.lastEventId) });
+      if (this.#client && this.#shareModule) this.#share?.post({ kind: 'sync', sync: this.#shareModule.syncOf(this.store, this.#client.lastEventId) });
     },
     receive: (message: ShareMessage) => {
       const client = this.#client;
       if (!client) return;
       switch (message.kind) {
         case 'hello':
-          this.#share?.post({ kind: 'sync', sync: syncOf(this.store, client.lastEventId) });
+          if (this.#shareModule) this.#share?.post({ kind: 'sync', sync: this.#shareModule.syncOf(this.store, client.lastEventId) });
           break;
         case 'message':
           // Until the leader's state arrives, relayed messages are already part of it.
@@ -339,7 +365,7 @@ export class SseProvider extends LitElement {
         case 'sync':
           if (this.#synced) return;
           this.#synced = true;
-          applySync(this.store, message.sync, Date.now());
+          this.#shareModule?.applySync(this.store, message.sync, Date.now());
           if (message.sync.lastEventId !== undefined) client.resumeFrom(message.sync.lastEventId);
           this.#setState(message.sync.state);
           break;
