@@ -8,6 +8,7 @@ import { countReporter } from './scripts/count-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
 import { fetchSseMiddleware } from './test/server/fetch-endpoints.mjs';
+import { demoTestMiddleware } from './test/server/demo-endpoints.mjs';
 import { chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
@@ -40,7 +41,7 @@ export default {
     }),
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  middleware: [sseTestMiddleware, fetchSseMiddleware],
+  middleware: [sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware],
   plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   coverageConfig: {
     include: ['src/**/*.ts'],

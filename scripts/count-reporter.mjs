@@ -21,8 +21,10 @@ export function countReporter() {
       }
     },
     stop() {
-      const failed = totals.failed + sessionErrors;
-      const line = `${totals.passed} passed, ${failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : '');
+      // Tests run before the browser suite (the Node tests of the server helper) are added in.
+      const passed = totals.passed + Number(process.env.EXTRA_PASSED ?? 0);
+      const failed = totals.failed + sessionErrors + Number(process.env.EXTRA_FAILED ?? 0);
+      const line = `${passed} passed, ${failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : '');
       // After the default reporter's summary, on its own line.
       setTimeout(() => process.stdout.write(`\n${line}\n`), 0);
     },

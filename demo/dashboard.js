@@ -1,0 +1,176 @@
+// Dashboard: a card per project, kept current from the provider's store — a project that appears
+// on the stream gets a card, one a snapshot no longer lists loses it.
+import { avatar, el, format, mock, pageHref, projectLink, setupPage } from './app.js';
+
+const provider = setupPage();
+const list = document.getElementById('projects');
+const summary = document.getElementById('summary');
+const empty = document.getElementById('empty');
+
+/** projectId → the card's nodes that change. */
+const cards = new Map();
+/** Until the stream has described the projects, the REST list stands in (first paint). */
+let fromStore = false;
+let restList = [];
+/**
+ * projectId → the REST API's details (why it was shut down, its last error): the stream only carries
+ * those as they happen, so for what happened before the page opened they come from `GET /projects`.
+ */
+const restDetails = new Map();
+/** Cards keep the order projects were first seen in, so they never jump around. */
+const order = [];
+
+/** The one-line live detail under a card's title, by status. */
+function detailOf(project, details) {
+  const nodes = [];
+  const stat = (label, value) => el('span', { class: 'stat' }, label ? `${label} ` : '', el('b', {}, value));
+  switch (project?.status) {
+    case 'running': {
+      const latest = project.metrics?.latest();
+      if (!latest) return ['Running — waiting for the first metrics…'];
+      nodes.push(stat('CPU', format.cpu(latest.cpu)), stat('Memory', format.memory(latest.memory)));
+      if (latest.uptime) nodes.push(stat('Up', latest.uptime));
+      return nodes;
+    }
+    case 'deploying': {
+      const deployment = project.deployment;
+      const step = deployment?.step ?? 'Preparing deployment';
+      return deployment?.progress === undefined ? [`${step}…`] : [`${step}…`, stat('', `${Math.round(deployment.progress)} %`)];
+    }
+    case 'stopped':
+      return ['Container stopped. Start it to deploy the latest build.'];
+    case 'inactive':
+      return [project.autoShutdown?.reason ?? details?.reason ?? 'Paused after a period without traffic.'];
+    case 'error':
+      return [project.lastError?.message ?? details?.lastError ?? 'The last deployment failed.'];
+    default:
+      return ['Waiting for the live status…'];
+  }
+}
+
+function createCard(projectId) {
+  const titleLink = el('a', { class: 'card-name', href: pageHref('project.html', { id: projectId }) });
+  const urlSlot = el('div', { class: 'card-url-slot' });
+  const avatarSlot = el('span');
+  const detail = el('p', { class: 'card-detail' });
+  const badge = el('live-status-badge', { 'project-id': projectId });
+  const actions = el('live-container-actions', { 'project-id': projectId });
+  const root = el(
+    'li',
+    { class: 'card', 'data-project-id': projectId },
+    el('div', { class: 'card-head' }, avatarSlot, el('div', { class: 'card-title' }, titleLink, urlSlot), badge),
+    detail,
+    el(
+      'div',
+      { class: 'card-foot' },
+      actions,
+      el('a', { class: 'details-link', href: pageHref('project.html', { id: projectId }), 'aria-hidden': 'true', tabindex: '-1' }, 'Details ›'),
+    ),
+  );
+  return { root, titleLink, urlSlot, avatarSlot, detail, name: undefined, url: undefined, badge };
+}
+
+function updateCard(card, projectId, { name, url }, project) {
+  const shown = name || projectId;
+  if (card.name !== shown) {
+    card.name = shown;
+    card.titleLink.textContent = shown;
+    card.avatarSlot.replaceChildren(avatar(projectId, shown));
+    card.root.setAttribute('aria-label', shown);
+  }
+  if (card.url !== url) {
+    card.url = url;
+    card.urlSlot.replaceChildren(url ? projectLink(url, 'card-url') : el('span', { class: 'card-url' }, 'No public URL'));
+  }
+  card.detail.replaceChildren(...detailOf(project, restDetails.get(projectId)));
+}
+
+/** Makes the list match `entries` (in order), reusing the cards that stay. */
+function reconcile(unordered) {
+  const wanted = new Set(unordered.map((entry) => entry.projectId));
+  for (const entry of unordered) if (!order.includes(entry.projectId)) order.push(entry.projectId);
+  for (let i = order.length - 1; i >= 0; i--) if (!wanted.has(order[i])) order.splice(i, 1);
+  const byId = new Map(unordered.map((entry) => [entry.projectId, entry]));
+  const entries = order.map((id) => byId.get(id));
+  for (const [id, card] of cards) {
+    if (!wanted.has(id)) {
+      card.root.remove();
+      cards.delete(id);
+    }
+  }
+  let previous = null;
+  for (const entry of entries) {
+    let card = cards.get(entry.projectId);
+    if (!card) {
+      card = createCard(entry.projectId);
+      cards.set(entry.projectId, card);
+    }
+    updateCard(card, entry.projectId, entry, entry.project);
+    const expected = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (expected !== card.root) list.insertBefore(card.root, expected);
+    previous = card.root;
+  }
+  // The skeletons go with the first real content.
+  for (const child of [...list.children]) if (!child.dataset.projectId) child.remove();
+  list.removeAttribute('aria-busy');
+  empty.hidden = entries.length > 0;
+  list.hidden = entries.length === 0;
+  const count = entries.length;
+  summary.textContent = `${count} ${count === 1 ? 'project' : 'projects'}, live from ${mock ? 'the in-browser simulation' : 'the server'}.`;
+}
+
+function render() {
+  const store = provider.store;
+  if (!store) return;
+  if (!fromStore && store.size > 0) fromStore = true;
+  if (!fromStore) {
+    if (restList.length > 0) reconcile(restList.map((item) => ({ ...item, project: store.getProject(item.projectId) })));
+    return;
+  }
+  reconcile(
+    store.projectIds().map((projectId) => {
+      const project = store.getProject(projectId);
+      return { projectId, name: project.name, url: project.url, project };
+    }),
+  );
+}
+
+// A snapshot on the stream is the full list, even an empty one.
+provider.addEventListener('snapshot', () => {
+  fromStore = true;
+  render();
+});
+
+/** `GET /projects`, from the server or, in mock mode, from the simulation in this tab. */
+async function loadList() {
+  let body;
+  try {
+    if (mock) {
+      const backend = provider.activeMockBackend;
+      if (!backend) return;
+      const response = await backend.request('GET', '/projects');
+      body = response.status === 200 ? response.body : null;
+    } else {
+      const response = await fetch('api/projects', { headers: { Accept: 'application/json' } });
+      body = response.ok ? await response.json() : null;
+    }
+  } catch {
+    // The stream's snapshot fills the list all the same.
+    return;
+  }
+  const items = Array.isArray(body) ? body : Array.isArray(body?.projects) ? body.projects : [];
+  restList = items.filter((item) => item && typeof item.projectId === 'string');
+  restDetails.clear();
+  for (const item of restList) restDetails.set(item.projectId, { reason: item.reason, lastError: item.lastError });
+  render();
+}
+
+if (!mock) loadList();
+provider.addEventListener('sse-state-change', (event) => {
+  if (event.detail.state === 'open') loadList();
+});
+
+customElements.whenDefined('sse-provider').then(() => {
+  provider.store.subscribeAll(render);
+  render();
+});

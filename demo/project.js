@@ -1,0 +1,108 @@
+// Project details: indicator, alert by state, metrics (running only), logs and controls for one
+// project, `project.html?id=<projectId>`.
+import { avatar, el, mock, params, projectLink, setupPage } from './app.js';
+
+const provider = setupPage();
+const projectId = params.get('id') ?? '';
+
+const projectSection = document.getElementById('project');
+const notFound = document.getElementById('not-found');
+const notFoundText = document.getElementById('not-found-text');
+const nameNode = document.getElementById('project-name');
+const crumb = document.getElementById('crumb');
+const urlSlot = document.getElementById('project-url');
+const avatarSlot = document.getElementById('avatar');
+const alert = document.getElementById('alert');
+
+// Before the library loads, so every element starts on the right project.
+for (const id of ['badge', 'actions', 'alert', 'chart', 'logs']) document.getElementById(id).setAttribute('project-id', projectId);
+document.getElementById('project-id').textContent = projectId;
+
+let known = false;
+let seenOnce = false;
+let shownName;
+let shownUrl;
+
+function showNotFound(reason) {
+  projectSection.hidden = true;
+  notFound.hidden = false;
+  notFoundText.textContent = reason;
+  crumb.textContent = 'Not found';
+  document.title = 'Project not found · CloudDeploy';
+}
+
+function render() {
+  const store = provider.store;
+  const project = store?.getProject(projectId);
+  if (!project) {
+    // Only a snapshot says a project is gone; before one arrives it may simply not be known yet.
+    if (known) {
+      known = false;
+      showNotFound(seenOnce ? `“${shownName ?? projectId}” was deleted.` : `There is no project “${projectId}”.`);
+    }
+    return;
+  }
+  known = true;
+  seenOnce = true;
+  projectSection.hidden = false;
+  notFound.hidden = true;
+  const name = project.name || projectId;
+  if (name !== shownName) {
+    shownName = name;
+    nameNode.textContent = name;
+    crumb.textContent = name;
+    avatarSlot.replaceChildren(avatar(projectId, name, true));
+    document.title = `${name} · CloudDeploy`;
+  }
+  if (project.url !== shownUrl) {
+    shownUrl = project.url;
+    urlSlot.replaceChildren(project.url ? projectLink(project.url, 'project-url') : el('span', {}, 'No public URL'));
+    document.getElementById('actions').setAttribute('url', project.url ?? '');
+  }
+}
+
+/**
+ * The alert's details the stream only carries as they happen (why a project was shut down, its
+ * last error): for a page opened afterwards they come from the REST API. The store's own, newer
+ * values take precedence inside the alert.
+ */
+async function loadDetails() {
+  let response;
+  try {
+    if (mock) {
+      const backend = provider.activeMockBackend;
+      if (!backend) return;
+      response = await backend.request('GET', `/projects/${encodeURIComponent(projectId)}`);
+    } else {
+      const answer = await fetch(`api/projects/${encodeURIComponent(projectId)}`, { headers: { Accept: 'application/json' } });
+      response = { status: answer.status, body: answer.ok ? await answer.json() : null };
+    }
+  } catch {
+    return;
+  }
+  const details = response.status === 200 ? response.body : null;
+  const set = (name, value) => (typeof value === 'string' || typeof value === 'number' ? alert.setAttribute(name, String(value)) : alert.removeAttribute(name));
+  set('reason', details?.reason);
+  set('inactive-time', details?.inactiveTime);
+  set('error-message', details?.lastError);
+}
+
+if (!projectId) {
+  showNotFound('No project was given: open a project from the dashboard.');
+} else {
+  provider.addEventListener('snapshot', () => {
+    // A snapshot is the full list: if the project is not in it, it does not exist.
+    known = true;
+    render();
+  });
+  provider.addEventListener('sse-state-change', (event) => {
+    if (event.detail.state === 'open') loadDetails();
+  });
+  provider.addEventListener('container-status-changed', (event) => {
+    if (event.detail.projectId === projectId) loadDetails();
+  });
+  customElements.whenDefined('sse-provider').then(() => {
+    provider.store.subscribe(projectId, render);
+    render();
+  });
+}
