@@ -73,6 +73,13 @@ describe('<live-metrics-chart>', () => {
       chart.metrics = series(10, Date.UTC(2026, 0, 1, 12, 0, 33));
       await until(() => drawn.length > 0, 'a redraw');
       expect(drawn.some((text) => /^\d{2}:\d{2}:\d{2}$/.test(text)), drawn.join(' | ')).to.equal(true);
+      // A short range (two points, three seconds) on a wide chart: no time label is drawn twice.
+      drawn.length = 0;
+      chart.metrics = series(2, Date.UTC(2026, 0, 1, 12, 0, 36));
+      await until(() => drawn.length > 0, 'a redraw');
+      const times = drawn.filter((text) => /^\d{2}:\d{2}:\d{2}$/.test(text));
+      expect(times.length).to.be.greaterThan(1);
+      expect(new Set(times).size, times.join(' | ')).to.equal(times.length);
       expect(drawn.some((text) => /^\d+%$/.test(text)), drawn.join(' | ')).to.equal(true);
       expect(drawn.some((text) => /^\d[\d,]* MB$/.test(text)), drawn.join(' | ')).to.equal(true);
     });

@@ -379,6 +379,8 @@ export class LiveMetricsChart extends LitElement {
           gap: 4,
           size: 24,
           space: 72,
+          // Whole seconds at least: the labels read hh:mm:ss, so a finer step would repeat them.
+          incrs: TIME_STEPS,
           stroke: () => colors().axis,
           ticks: { show: false },
           border: { show: false },
@@ -470,6 +472,9 @@ let uplotLoad: Promise<unknown> | undefined;
 function loadUplot(): Promise<unknown> {
   return (uplotLoad ??= import('uplot').then((module) => (UPlot = module.default)));
 }
+
+/** Time-axis steps in seconds, from one second to a day. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 const timeRange: uPlot.Range.Function = (_self, min, max) => {
   if (min == null || max == null) return [null, null];
