@@ -77,6 +77,7 @@ export default defineConfig(({ mode }) => {
           index: resolve(src, 'index.ts'),
           'mock/index': resolve(src, 'mock/index.ts'),
           'server/index': resolve(src, 'server/index.ts'),
+          'testing/index': resolve(src, 'testing/index.ts'),
           ...elementEntries(),
         },
         formats: ['es'],

@@ -138,9 +138,10 @@ export class MockEventSource extends EventTarget implements EventSource {
     if (frame.id !== undefined) this.#lastEventId = frame.id;
     // An id-only block moves the last event id and dispatches nothing.
     if (frame.data === '') return;
-    this.dispatchEvent(
-      new MessageEvent(frame.event || 'message', { data: frame.data, lastEventId: this.#lastEventId, origin: this.#origin }),
-    );
+    // `hasId` tells the client what a browser's EventSource cannot: whether this message carried an
+    // id of its own (two messages in a row with the same id are then a duplicate, not "no id").
+    const message = new MessageEvent(frame.event || 'message', { data: frame.data, lastEventId: this.#lastEventId, origin: this.#origin });
+    this.dispatchEvent(Object.assign(message, { hasId: frame.id !== undefined }));
   }
 
   #fail(): void {
