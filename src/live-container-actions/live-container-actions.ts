@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CONTAINER_STATUSES, type ContainerStatus } from '../core/protocol.js';
+import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
+import { requestJson } from '../core/rest.js';
 import type { ServiceResponse } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
@@ -167,7 +168,7 @@ export class LiveContainerActions extends LitElement {
       url = project?.url ?? this.url;
       this.#name = project?.name ?? this.projectId;
     }
-    this.#shown = isStatus(this.status) ? this.status : undefined;
+    this.#shown = isContainerStatus(this.status) ? this.status : undefined;
     if (this.#shown === 'deploying' || this.#shown === undefined) this.confirming = false;
     this.#href = safeUrl(url);
     if (this.#shown) this.#internals.states.delete('empty');
@@ -263,19 +264,10 @@ export class LiveContainerActions extends LitElement {
   }
 
   /** Through the provider unless this element has its own `api-base` or there is no provider. */
-  async #request(method: string, path: string, signal: AbortSignal): Promise<ServiceResponse> {
+  #request(method: string, path: string, signal: AbortSignal): Promise<ServiceResponse> {
     const service = this.#live.service;
     if (service && this.apiBase === undefined) return service.request(method, path, signal);
-    const base = (this.apiBase ?? '/api').replace(/\/+$/, '');
-    const response = await fetch(`${base}${path}`, { method, signal, credentials: 'same-origin', headers: { Accept: 'application/json' } });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: response.status, statusText: response.statusText, body };
+    return requestJson(this.apiBase ?? '/api', method, path, { signal });
   }
 
   /** A refresh whose answer disagrees with the store brings the store up to date. */
@@ -283,7 +275,7 @@ export class LiveContainerActions extends LitElement {
     const store = this.#live.store;
     const project = store?.getProject(projectId);
     const fresh = (isRecord(body) && isRecord(body.project) ? body.project : body) as { status?: unknown } | null;
-    if (!store || !project || !isRecord(fresh) || !isStatus(fresh.status) || fresh.status === project.status) return;
+    if (!store || !project || !isRecord(fresh) || !isContainerStatus(fresh.status) || fresh.status === project.status) return;
     store.apply({
       type: 'container_status_changed',
       data: { projectId, oldStatus: project.status, newStatus: fresh.status, timestamp: new Date().toISOString() },
@@ -372,10 +364,6 @@ export class LiveContainerActions extends LitElement {
       </span>
     </div>`;
   }
-}
-
-function isStatus(value: unknown): value is ContainerStatus {
-  return (CONTAINER_STATUSES as readonly unknown[]).includes(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

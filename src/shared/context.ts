@@ -1,12 +1,9 @@
 import { createContext } from '@lit/context';
+import type { RestResponse } from '../core/rest.js';
 import type { LiveStore } from '../core/store.js';
 
 /** The answer of a REST call to the backend (or to the mock backend in mock mode). */
-export interface ServiceResponse {
-  status: number;
-  statusText: string;
-  body: unknown;
-}
+export type ServiceResponse = RestResponse;
 
 /**
  * What a provider gives its descendants: a stable service, never data. Elements subscribe to the

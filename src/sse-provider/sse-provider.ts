@@ -2,6 +2,7 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { LiveClient, type ClientEvent } from '../core/client.js';
+import { requestJson } from '../core/rest.js';
 import type { ShareMessage, TabShare } from '../core/tab-share.js';
 import type { EventSourceFactory } from '../core/connection.js';
 import type { EventPayloads } from '../core/protocol.js';
@@ -436,24 +437,10 @@ export class SseProvider extends LitElement {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
-  async #request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse> {
+  #request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse> {
     const backend = this.activeMockBackend;
     if (backend) return backend.request(method, path);
-    const base = this.apiBase.replace(/\/+$/, '');
-    const response = await fetch(`${base}${path}`, {
-      method,
-      signal,
-      credentials: this.withCredentials ? 'include' : 'same-origin',
-      headers: { Accept: 'application/json' },
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // Not JSON: keep the text for the error message.
-    }
-    return { status: response.status, statusText: response.statusText, body };
+    return requestJson(this.apiBase, method, path, { signal, credentials: this.withCredentials ? 'include' : 'same-origin' });
   }
 }
 
