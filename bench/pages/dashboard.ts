@@ -1,0 +1,130 @@
+/**
+ * Dashboard: `count` (1,000) badges under one provider while `rate` (1,000) status changes/s
+ * arrive, spread at random over the projects.
+ *
+ * - `impl=ours`: `<live-status-badge project-id>`.
+ * - `impl=naive`: the seed's approach — each badge listens to the provider's
+ *   `container-status-changed` events itself and re-renders on every change of its project.
+ *
+ * Renders are counted by wrapping the badge class's `update`, per frame (a frame counter advanced
+ * by a rAF loop).
+ */
+import { expose, frameStats, loadElements, longTasksSince, numberParam, param, random, recordFrames, rendered, sleep } from '../lib/harness.js';
+import { NaiveBadge } from '../lib/naive-badge.js';
+import { projectIds, type WireEvent } from '../lib/payloads.js';
+import { mountProvider, type BenchProvider } from '../lib/provider.js';
+
+const impl = param('impl', 'ours');
+const count = numberParam('count', 1000);
+const rate = numberParam('rate', 1000);
+const STATUSES = ['running', 'deploying', 'stopped', 'inactive', 'error'] as const;
+
+const projects = projectIds(count);
+let mounted: BenchProvider | undefined;
+let changes: WireEvent[] = [];
+
+// Render counting.
+let frame = 0;
+let counting = false;
+const perFrame = new Map<Element, { frame: number; n: number }>();
+let renders = 0;
+let maxPerFrame = 0;
+let doubleRenders = 0;
+
+function countRenders(proto: { update(changed: unknown): void }) {
+  const original = proto.update;
+  proto.update = function (this: Element, changed: unknown) {
+    if (counting) {
+      renders += 1;
+      const seen = perFrame.get(this);
+      if (seen && seen.frame === frame) {
+        seen.n += 1;
+        doubleRenders += 1;
+        maxPerFrame = Math.max(maxPerFrame, seen.n);
+      } else {
+        perFrame.set(this, { frame, n: 1 });
+        maxPerFrame = Math.max(maxPerFrame, 1);
+      }
+    }
+    original.call(this, changed);
+  };
+}
+
+function tickFrames() {
+  frame += 1;
+  requestAnimationFrame(tickFrames);
+}
+
+async function setup(seconds = 10) {
+  const rand = random(3);
+  const total = Math.ceil(seconds * rate) + 100;
+  const current = projects.map((_, i) => STATUSES[i % STATUSES.length]!);
+  changes = Array.from({ length: total }, () => {
+    const i = Math.floor(rand() * count);
+    const oldStatus = current[i]!;
+    let newStatus = STATUSES[Math.floor(rand() * STATUSES.length)]!;
+    if (newStatus === oldStatus) newStatus = STATUSES[(STATUSES.indexOf(newStatus) + 1) % STATUSES.length]!;
+    current[i] = newStatus;
+    return { event: 'container_status_changed', data: JSON.stringify({ projectId: projects[i], oldStatus, newStatus }) };
+  });
+
+  const missing = impl === 'ours' ? await loadElements(['live-status-badge']) : [];
+  if (missing.length) return { missing };
+  const grid = document.getElementById('grid')!;
+  mounted = await mountProvider(document.getElementById('root')!, projects, { status: (i) => STATUSES[i % STATUSES.length]! });
+  mounted.provider.append(grid);
+  const ctor = impl === 'ours' ? customElements.get('live-status-badge')! : NaiveBadge;
+  countRenders(ctor.prototype as unknown as { update(changed: unknown): void });
+  for (const id of projects) {
+    if (impl === 'ours') {
+      const badge = document.createElement('live-status-badge');
+      badge.setAttribute('project-id', id);
+      grid.append(badge);
+    } else {
+      const badge = new NaiveBadge();
+      badge.status = STATUSES[projects.indexOf(id) % STATUSES.length]!;
+      badge.attach(mounted.provider, id);
+      grid.append(badge);
+    }
+  }
+  requestAnimationFrame(tickFrames);
+  await rendered();
+  await rendered();
+  await sleep(300);
+  return { missing };
+}
+
+async function drive(ms: number) {
+  if (!mounted) return { skipped: true };
+  const start = performance.now();
+  const frames = recordFrames();
+  counting = true;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = Math.min(ms, performance.now() - start);
+      const due = Math.floor((elapsed * rate) / 1000);
+      if (due > sent) {
+        mounted!.send(changes, sent, due);
+        sent = due;
+      }
+      if (elapsed >= ms) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  await rendered();
+  counting = false;
+  return {
+    ms: performance.now() - start,
+    changes: sent,
+    renders,
+    maxPerFrame,
+    doubleRenders,
+    ...frameStats(frames.stop()),
+    longTasks: longTasksSince(start),
+  };
+}
+
+expose({ setup, drive });

@@ -1,0 +1,420 @@
+// The browser scenarios. Each returns `{ rows, notes, samples }`; a row is one figure with ours,
+// the baseline, and the budget it is held to.
+import { delta, heap, mainThread, withPage } from './browser.mjs';
+import { growth, heapSnapshot, totals } from './heap.mjs';
+import { alternate, max, med } from './stats.mjs';
+
+const MB = 1024 * 1024;
+
+function budget(text, value, test) {
+  return { text, pass: typeof value === 'number' && Number.isFinite(value) ? test(value) : null };
+}
+
+function missingNote(samples) {
+  const missing = new Set(samples.flatMap((sample) => sample?.missing ?? []));
+  return missing.size ? [`not measured yet (element not built): ${[...missing].join(', ')}`] : [];
+}
+
+// ---- 1. ingest -------------------------------------------------------------------------------------
+
+const ingest = {
+  name: 'ingest',
+  title: '1 Ingest',
+  async run({ browser, origin, quick, runs, log }) {
+    const events = quick ? 10_000 : 100_000;
+    const samples = await alternate(
+      runs,
+      ['ours', 'parse', 'source', 'store'],
+      (impl) =>
+        withPage(browser, `${origin}/pages/ingest.html?impl=${impl}&events=${events}`, async (page, call) => {
+          const { missing } = await call('setup');
+          await call('warm');
+          const before = await mainThread(page);
+          const result = await call('run');
+          const cpu = delta(before, await mainThread(page));
+          return { ...result, cpuMs: cpu.task, cpuRate: (events / cpu.task) * 1000, missing };
+        }),
+      log,
+    );
+    const rate = med(samples.ours, (s) => s.cpuRate);
+    const parseRate = med(samples.parse, (s) => s.cpuRate);
+    const longest = max(samples.ours.map((s) => s.longTasks.max));
+    return {
+      rows: [
+        {
+          metric: `events/s of main-thread CPU (${events.toLocaleString('en-US')} mixed, 200 badges + chart + logs)`,
+          ours: rate,
+          base: parseRate,
+          baseName: 'bare JSON.parse',
+          budget: budget('≥ 40% of bare parse', rate / parseRate, (r) => r >= 0.4),
+        },
+        {
+          metric: '  breakdown: transport alone (MockBackend → MockEventSource → no-op listener)',
+          ours: med(samples.source, (s) => s.cpuRate),
+          base: parseRate,
+          baseName: 'bare JSON.parse',
+        },
+        {
+          metric: '  breakdown: + provider, client, store (no element mounted)',
+          ours: med(samples.store, (s) => s.cpuRate),
+          base: parseRate,
+          baseName: 'bare JSON.parse',
+        },
+        {
+          metric: 'events/s of wall time',
+          ours: med(samples.ours, (s) => s.rate),
+          base: med(samples.parse, (s) => s.rate),
+        },
+        {
+          metric: 'wall time to apply all and render',
+          unit: 'ms',
+          ours: med(samples.ours, (s) => s.ms),
+          base: med(samples.parse, (s) => s.ms),
+        },
+        {
+          metric: 'longest task (worst run)',
+          unit: 'ms',
+          ours: longest,
+          base: max(samples.parse.map((s) => s.longTasks.max)),
+          budget: budget('no task > 50 ms', longest, (v) => v <= 50),
+        },
+      ],
+      notes: [
+        'Events arrive 1,000 per task through `MockBackend.emitRaw` → `MockEventSource` → `<sse-provider>` → store; timed until all are applied and one frame rendered, after a 5,000-event warm-up. The budgeted rate divides by the main thread\'s CPU time (CDP thread ticks), so other processes on the machine do not skew it; the wall-time rate is shown too. Long tasks from a `PerformanceObserver` (wall time); 0 means none over 50 ms.',
+        ...missingNote(samples.ours),
+      ],
+      samples,
+    };
+  },
+};
+
+// ---- 2. log streaming ------------------------------------------------------------------------------
+
+const FRAME_BUDGET = 16.7;
+// rAF timestamps come in whole vsync intervals (16.7, 33.3 ms …) at 0.1 ms resolution with a little
+// jitter: a p95 under 17.5 ms means the 95th-percentile frame took one interval.
+const FRAME_PASS = 17.5;
+
+const logs = {
+  name: 'logs',
+  title: '2 Log streaming',
+  async run({ browser, origin, quick, runs, log }) {
+    const held = quick ? 10_000 : 100_000;
+    const seconds = quick ? 2 : 10;
+    const samples = await alternate(
+      runs,
+      ['ours', 'naive'],
+      (impl) =>
+        withPage(browser, `${origin}/pages/logs.html?impl=${impl}&held=${held}`, async (page, call) => {
+          const { missing } = await call('setup');
+          if (missing.length) return { missing };
+          const empty = await heap(page);
+          const fill = await call('fill');
+          const full = await heap(page);
+          const follow = await call('stream', seconds * 1000, false);
+          const wrap = await call('stream', seconds * 1000, true);
+          return { missing, fill, heapJs: full.js - empty.js, heapDom: full.dom - empty.dom, follow, wrap };
+        }),
+      log,
+    );
+    const rows = [];
+    for (const phase of ['follow', 'wrap']) {
+      const label = phase === 'follow' ? 'following the tail' : 'wrap on';
+      const p95 = med(samples.ours, (s) => s[phase].p95);
+      const longest = max(samples.ours.map((s) => s[phase]?.longTasks.max));
+      const rendered = max(samples.ours.map((s) => s[phase]?.maxRows));
+      rows.push(
+        {
+          metric: `p95 frame time, ${label} (5,000 entries/s for ${seconds} s)`,
+          unit: 'ms',
+          ours: p95,
+          base: med(samples.naive, (s) => s[phase].p95),
+          baseName: 'naive',
+          budget: budget(`≤ ${FRAME_BUDGET} ms`, p95, (v) => v <= FRAME_PASS),
+        },
+        {
+          metric: `frames rendered, ${label}`,
+          ours: med(samples.ours, (s) => s[phase].frames),
+          base: med(samples.naive, (s) => s[phase].frames),
+        },
+        {
+          metric: `longest task, ${label} (worst run)`,
+          unit: 'ms',
+          ours: longest,
+          base: max(samples.naive.map((s) => s[phase]?.longTasks.max)),
+          budget: budget('no task > 50 ms', longest, (v) => v <= 50),
+        },
+        {
+          metric: `rendered rows (max), ${label}`,
+          ours: rendered,
+          base: max(samples.naive.map((s) => s[phase]?.maxRows)),
+          budget: budget('bounded (≤ 200)', rendered, (v) => v <= 200),
+        },
+        {
+          metric: `still at the newest entry after streaming, ${label}`,
+          ours: samples.ours.every((s) => s[phase]?.following) ? 'yes' : 'no',
+          base: samples.naive.every((s) => s[phase]?.following) ? 'yes' : 'no',
+        },
+      );
+    }
+    const heapJs = med(samples.ours, (s) => s.heapJs / MB);
+    rows.push(
+      {
+        metric: `JS heap for ${held.toLocaleString('en-US')} entries of 80 chars (after GC, over an empty viewer)`,
+        unit: 'MB',
+        ours: heapJs,
+        base: med(samples.naive, (s) => s.heapJs / MB),
+        baseName: 'naive',
+        budget: held === 100_000 ? budget('≤ 60 MB', heapJs, (v) => v <= 60) : undefined,
+      },
+      {
+        metric: `DOM heap (Blink) for ${held.toLocaleString('en-US')} entries`,
+        unit: 'MB',
+        ours: med(samples.ours, (s) => s.heapDom / MB),
+        base: med(samples.naive, (s) => s.heapDom / MB),
+      },
+      {
+        metric: `time to take in ${held.toLocaleString('en-US')} entries (1,000 per task)`,
+        unit: 'ms',
+        ours: med(samples.ours, (s) => s.fill.ms),
+        base: med(samples.naive, (s) => s.fill.ms),
+      },
+    );
+    return {
+      rows,
+      notes: [
+        `The viewer first takes in ${held.toLocaleString('en-US')} entries through the stream (\`log-limit\` ${held.toLocaleString('en-US')}, so the ring stays full and evicts while streaming); then ${seconds} s at 5,000 entries/s following the tail, then ${seconds} s more with wrap on. Frame times are rAF deltas; p95 ≤ 17.5 ms counts as one 16.7 ms vsync interval (timer resolution and jitter). The naive baseline renders every entry as a row and keeps all of them. Heap: forced GC (CDP), \`Runtime.getHeapUsage\` after filling minus before, V8 heap (\`usedSize\`) and Blink's (\`embedderHeapUsedSize\`).`,
+        ...missingNote(samples.ours),
+      ],
+      samples,
+    };
+  },
+};
+
+// ---- 3. charts ---------------------------------------------------------------------------------------
+
+const charts = {
+  name: 'charts',
+  title: '3 Charts',
+  async run({ browser, origin, quick, runs, log }) {
+    const seconds = quick ? 2 : 20;
+    const variants = [
+      { hz: 1, offscreen: false },
+      { hz: 10, offscreen: false },
+      { hz: 10, offscreen: true },
+    ];
+    const rows = [];
+    const all = {};
+    let onScreen10;
+    for (const { hz, offscreen } of variants) {
+      const key = `${hz}hz${offscreen ? '-offscreen' : ''}`;
+      log(`  charts at ${hz} Hz${offscreen ? ', scrolled off-screen' : ''}`);
+      const samples = await alternate(
+        runs,
+        hz === 10 ? ['ours', 'chartjs', 'stream'] : ['ours', 'chartjs'],
+        (impl) =>
+          withPage(
+            browser,
+            `${origin}/pages/charts.html?impl=${impl}&count=50&hz=${hz}&offscreen=${offscreen ? 1 : 0}`,
+            async (page, call) => {
+              const { missing, visible } = await call('setup', seconds);
+              const before = await mainThread(page);
+              const result = await call('drive', seconds * 1000);
+              const cpu = delta(before, await mainThread(page));
+              // CPU time for a fixed amount of work (the events of \`seconds\` at \`hz\`) per second
+              // of it: a page that cannot keep up is not flattered by the time it fell behind.
+              const busy = cpu.task / (seconds * 1000);
+              return { missing, visibleAtStart: visible, ...result, busy, cpuMs: cpu.task, script: cpu.script, layout: cpu.layout, style: cpu.style };
+            },
+            { viewport: { width: 1920, height: 1080 } },
+          ),
+        log,
+      );
+      all[key] = samples;
+      const ours = med(samples.ours, (s) => s.busy * 100);
+      const base = med(samples.chartjs, (s) => s.busy * 100);
+      const where = offscreen ? 'scrolled off-screen' : `${med(samples.ours, (s) => s.visibleAtStart)} of 50 on screen`;
+      const floor = samples.stream ? med(samples.stream, (s) => s.busy * 100) : undefined;
+      rows.push({
+        metric: `main-thread busy, 50 charts at ${hz} Hz each (${where})`,
+        unit: '%',
+        ours,
+        base,
+        baseName: 'Chart.js',
+        budget: offscreen ? undefined : budget('≤ 1/4 of Chart.js', ours / base, (r) => r <= 0.25),
+      });
+      if (floor !== undefined) {
+        rows.push({ metric: `  the stream alone, no chart mounted (${offscreen ? 'off-screen run' : 'on-screen run'})`, unit: '%', ours: floor });
+      }
+      if (offscreen && floor !== undefined && onScreen10 !== undefined) {
+        const own = Math.max(0, ours - floor);
+        const ownOnScreen = Math.max(0, onScreen10.ours - onScreen10.floor);
+        rows.push({
+          metric: '  the charts\' own cost off-screen (over the stream alone), share of their on-screen cost',
+          unit: '%',
+          ours: ownOnScreen > 0 ? (own / ownOnScreen) * 100 : NaN,
+          budget: budget('nearly nothing: ≤ 10%', ownOnScreen > 0 ? own / ownOnScreen : NaN, (r) => r <= 0.1),
+        });
+      }
+      rows.push({
+        metric: `  canvas draws in ${seconds} s (Chart.js: updates)`,
+        ours: med(samples.ours, (s) => s.draws),
+        base: med(samples.chartjs, (s) => s.draws),
+      });
+      if (hz === 10 && !offscreen) onScreen10 = { ours, floor: floor ?? 0 };
+    }
+    return {
+      rows,
+      notes: [
+        `50 projects, each sending \`metrics_updated\` at 1 or 10 Hz (staggered), for ${seconds} s, on a 1920×1080 page with all 50 charts on screen, or scrolled away. Main-thread busy = the renderer main thread's CPU time (CDP \`Performance.getMetrics\` TaskDuration in thread ticks) for the run's events, divided by the run's nominal length — the share of one core the page needs to keep up. Ours: \`<live-metrics-chart>\` (cards + uPlot, 10 points) under one provider, through the mock stream. Chart.js: the same cards as text plus a line chart of the last 10 points per project, updated per its streaming docs (push, shift, \`update('none')\`, \`animation: false\`), parsing the same JSON.`,
+        ...missingNote(Object.values(all).flatMap((s) => s.ours)),
+      ],
+      samples: all,
+    };
+  },
+};
+
+// ---- 4. dashboard ------------------------------------------------------------------------------------
+
+const dashboard = {
+  name: 'dashboard',
+  title: '4 Dashboard',
+  async run({ browser, origin, quick, runs, log }) {
+    const seconds = quick ? 2 : 10;
+    const samples = await alternate(
+      runs,
+      ['ours', 'naive'],
+      (impl) =>
+        withPage(browser, `${origin}/pages/dashboard.html?impl=${impl}&count=1000&rate=1000`, async (page, call) => {
+          const { missing } = await call('setup', seconds);
+          if (missing?.length) return { missing };
+          const before = await mainThread(page);
+          const result = await call('drive', seconds * 1000);
+          const cpu = delta(before, await mainThread(page));
+          return { missing, ...result, busy: cpu.task / (seconds * 1000), process: cpu.process / (seconds * 1000) };
+        }),
+      log,
+    );
+    const busy = med(samples.ours, (s) => s.busy * 100);
+    const most = max(samples.ours.map((s) => s.maxPerFrame));
+    return {
+      rows: [
+        {
+          metric: `main-thread busy, 1,000 badges, 1,000 status changes/s for ${seconds} s`,
+          unit: '%',
+          ours: busy,
+          base: med(samples.naive, (s) => s.busy * 100),
+          baseName: 'naive',
+          budget: budget('≤ 25%', busy, (v) => v <= 25),
+        },
+        {
+          metric: 'renders of one badge in one frame (max, worst run)',
+          ours: most,
+          base: max(samples.naive.map((s) => s.maxPerFrame)),
+          budget: budget('≤ 1', most, (v) => v <= 1),
+        },
+        {
+          metric: '  badge renders in total',
+          ours: med(samples.ours, (s) => s.renders),
+          base: med(samples.naive, (s) => s.renders),
+        },
+        {
+          metric: '  frames rendered (p95 frame time, ms)',
+          ours: `${med(samples.ours, (s) => s.frames)} (${med(samples.ours, (s) => s.p95).toFixed(1)})`,
+          base: `${med(samples.naive, (s) => s.frames)} (${med(samples.naive, (s) => s.p95).toFixed(1)})`,
+        },
+        {
+          metric: '  whole renderer CPU (all threads: compositor, raster)',
+          unit: '%',
+          ours: med(samples.ours, (s) => s.process * 100),
+          base: med(samples.naive, (s) => s.process * 100),
+        },
+      ],
+      notes: [
+        `1,000 \`container_status_changed\`/s spread at random over 1,000 projects, sent every 10 ms through the mock stream, for ${seconds} s. Busy = main-thread CPU time (thread ticks) over the run's nominal length. Renders counted by wrapping the badge class's \`update\`, per frame of a rAF counter. Naive: each badge listens to the provider's \`container-status-changed\` DOM events itself (the seed's approach). About 40% of the badges animate (running pulse, deploying spinner); with software compositing on 2 cores these animations make the compositor, not the main thread, the bottleneck (see the whole-renderer row).`,
+        ...missingNote(samples.ours),
+      ],
+      samples,
+    };
+  },
+};
+
+// ---- 6. leaks ----------------------------------------------------------------------------------------
+
+const leaks = {
+  name: 'leaks',
+  title: '6 Leaks',
+  async run({ browser, origin, quick, log }) {
+    const cycles = quick ? 50 : 500;
+    // Long enough for V8 to have compiled the hot paths: code compiled later is not a leak, but on
+    // a 3 MB heap it is tens of percent.
+    const warmup = quick ? 10 : 100;
+    const sample = await withPage(browser, `${origin}/pages/leaks.html`, async (page, call) => {
+      const { missing } = await call('setup');
+      await call('cycles', warmup);
+      const startUsage = await heap(page);
+      const start = await heapSnapshot(page);
+      const t0 = Date.now();
+      await call('cycles', cycles);
+      const ms = Date.now() - t0;
+      const endUsage = await heap(page);
+      const end = await heapSnapshot(page);
+      return { missing, ms, startUsage, endUsage, start: totals(start), end: totals(end), grew: growth(start, end, 6), ...(await call('state')) };
+    });
+    log(`  ${cycles} cycles in ${(sample.ms / 1000).toFixed(1)} s; objects ${(sample.start.objects / 1024).toFixed(0)} → ${(sample.end.objects / 1024).toFixed(0)} KB`);
+    const objects = (sample.end.objects - sample.start.objects) / sample.start.objects;
+    const used = (sample.endUsage.js - sample.startUsage.js) / sample.startUsage.js;
+    const counts = sample.left.counts;
+    const leftTimers = (counts.timeout ?? 0) + (counts.interval ?? 0) + (counts.animationFrame ?? 0);
+    const leftObservers = (counts.ResizeObserver ?? 0) + (counts.IntersectionObserver ?? 0) + (counts.MutationObserver ?? 0);
+    const leftStreams = (counts.EventSource ?? 0) + sample.streamsOpen;
+    const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+    return {
+      rows: [
+        {
+          metric: `JS heap objects after GC, ${cycles} mounts + removals of a details page (growth)`,
+          unit: '%',
+          ours: objects * 100,
+          budget: budget('within 10% of the start', objects, (v) => Math.abs(v) <= 0.1),
+        },
+        {
+          metric: `  objects: start → end`,
+          ours: `${kb(sample.start.objects)} → ${kb(sample.end.objects)}`,
+        },
+        {
+          metric: '  whole JS heap incl. compiled code (growth)',
+          unit: '%',
+          ours: used * 100,
+        },
+        {
+          metric: 'timers and animation frames left running',
+          ours: leftTimers,
+          budget: budget('0', leftTimers, (v) => v === 0),
+        },
+        {
+          metric: 'observers left observing (Resize, Intersection, Mutation)',
+          ours: leftObservers,
+          budget: budget('0', leftObservers, (v) => v === 0),
+        },
+        {
+          metric: 'streams left open (EventSource, mock)',
+          ours: leftStreams,
+          budget: budget('0', leftStreams, (v) => v === 0),
+        },
+        {
+          metric: '  mock backends still reachable after GC (of those watched)',
+          ours: `${sample.backendsAlive} of ${sample.backendsWatched}`,
+        },
+      ],
+      notes: [
+        `Each cycle mounts \`<sse-provider mock>\` (a fresh \`MockBackend\` on the real clock each time) with an indicator, badge, alert, actions, metrics chart, logs viewer and toast region, waits until the stream is open and two frames rendered, and removes it. ${warmup} cycles first (not counted), then ${cycles}. Heap: CDP heap snapshots after forced GC; the budget applies to the objects (everything but V8's compiled code, which grows as hot paths get optimized — not a leak). Timers, animation frames, observers and \`EventSource\`s are counted by wrapping the globals before the library loads; the streams of the mock by its open connections. Created over the run: ${Object.entries(sample.left.created).map(([k, v]) => `${k} ${v}`).join(', ')}. Largest growth: ${sample.grew.map((g) => `${g.key} ${(g.size / 1024).toFixed(1)} KB`).join('; ')}.`,
+        ...(Object.keys(sample.left.samples).length ? [`left behind: ${JSON.stringify(sample.left.samples)}`] : []),
+        ...missingNote([sample]),
+      ],
+      samples: sample,
+    };
+  },
+};
+
+export const SCENARIOS = [ingest, logs, charts, dashboard, leaks];
+export { MB, budget, missingNote, delta, mainThread };
