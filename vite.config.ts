@@ -1,4 +1,6 @@
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
+// @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
+import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -25,34 +27,10 @@ function elementEntries(): Record<string, string> {
   return entries;
 }
 
-/**
- * Minifies the text of Lit's css`…` templates in our sources: comments go, whitespace collapses.
- * Spaces that carry meaning (descendant selectors, `calc(a - b)`) are kept: only the ones next to
- * `{ } ; ,` and line breaks are removed.
- */
-function minifyCssTemplates(): Plugin {
-  const template = /\bcss`([^`]*)`/g;
-  const minify = (text: string) =>
-    text
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([{};,])\s*/g, '$1')
-      .replace(/;}/g, '}')
-      .replace(/:\s+/g, ':')
-      .trim();
-  return {
-    name: 'minify-css-templates',
-    transform(code, id) {
-      if (!id.startsWith(src) || !id.endsWith('.ts') || !code.includes('css`')) return null;
-      return { code: code.replace(template, (_match, body: string) => `css\`${minify(body)}\``), map: null };
-    },
-  };
-}
-
 export default defineConfig(({ mode }) => {
   if (mode === 'bundle') {
     return {
-      plugins: [minifyCssTemplates()],
+      plugins: [minifyCssTemplates(src)],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -66,7 +44,7 @@ export default defineConfig(({ mode }) => {
     };
   }
   return {
-    plugins: [minifyCssTemplates()],
+    plugins: [minifyCssTemplates(src)],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { minifyCssTemplates } from '../../scripts/minify-css-templates.mjs';
 
 const KB = 1024;
 const TAGS = ['sse-provider', 'sse-indicator', 'live-status-badge', 'live-metrics-chart', 'live-logs-viewer', 'live-status-alert', 'live-container-actions', 'live-toast-region'];
@@ -29,7 +30,8 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
     root,
     logLevel: 'silent',
     define,
-    plugins: keep ? [keepRegistrations] : [],
+    // The package's own build steps, so the sizes are those users get.
+    plugins: keep ? [keepRegistrations, minifyCssTemplates(join(root, 'src'))] : [minifyCssTemplates(join(root, 'src'))],
     build: {
       outDir,
       emptyOutDir: true,

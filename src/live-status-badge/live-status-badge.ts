@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
@@ -44,6 +43,14 @@ import './live-status-badge.messages.js';
 export class LiveStatusBadge extends LitElement {
   static override styles = [tokens, styles];
 
+  // Declared without decorators: the badge is the element most pages load alone, and this keeps
+  // the decorator helpers out of its entry.
+  static override properties = {
+    projectId: { attribute: 'project-id' },
+    status: { reflect: true },
+    announce: { type: Boolean, reflect: true },
+  };
+
   readonly #live = new LiveController(this, { project: () => this.projectId });
   readonly #locale = new LocaleController(this);
 
@@ -52,13 +59,18 @@ export class LiveStatusBadge extends LitElement {
   #since: number | undefined;
 
   /** The project whose status is shown, from the nearest `<sse-provider>`. */
-  @property({ attribute: 'project-id' }) projectId?: string;
+  declare projectId: string | undefined;
 
   /** The status shown (`running`, `deploying`, `stopped`, `inactive`, `error`); reflects the store's under a provider. */
-  @property({ reflect: true }) status?: ContainerStatus;
+  declare status: ContainerStatus | undefined;
 
   /** Makes this badge a polite live region that announces its status changes. Off by default. */
-  @property({ type: Boolean, reflect: true }) announce = false;
+  declare announce: boolean;
+
+  constructor() {
+    super();
+    this.announce = false;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('projectId')) this.#live.sync();

@@ -24,11 +24,6 @@ registerMessages('en', {
   inactive: 'Inactive',
   error: 'Error',
   unknown: 'Unknown',
-  'connection.connecting': 'Connecting…',
-  'connection.open': 'Connected (live updates)',
-  'connection.retrying': 'Disconnected — reconnecting',
-  'connection.disconnected': 'Disconnected',
-  'connection.unauthorized': 'Disconnected — authorization required',
 });
 
 registerMessages('es', {
@@ -38,11 +33,6 @@ registerMessages('es', {
   inactive: 'Inactivo',
   error: 'Error',
   unknown: 'Desconocido',
-  'connection.connecting': 'Conectando...',
-  'connection.open': 'Conectado (actualizaciones automáticas)',
-  'connection.retrying': 'Desconectado — reconectando',
-  'connection.disconnected': 'Desconectado',
-  'connection.unauthorized': 'Desconectado — se requiere autorización',
 });
 
 /** The nearest `lang` attribute, crossing shadow roots; `en` when there is none. */

@@ -1,7 +1,11 @@
 import { registerMessages } from '../shared/i18n.js';
 
-// The state texts themselves (`connection.connecting`, …) are library-wide keys.
 registerMessages('en', {
+  'connection.connecting': 'Connecting…',
+  'connection.open': 'Connected (live updates)',
+  'connection.retrying': 'Disconnected — reconnecting',
+  'connection.disconnected': 'Disconnected',
+  'connection.unauthorized': 'Disconnected — authorization required',
   'indicator.title': 'Live connection',
   'indicator.noEndpoint': 'No endpoint set',
   'indicator.events': 'Events',
@@ -22,6 +26,11 @@ registerMessages('en', {
 });
 
 registerMessages('es', {
+  'connection.connecting': 'Conectando...',
+  'connection.open': 'Conectado (actualizaciones automáticas)',
+  'connection.retrying': 'Desconectado — reconectando',
+  'connection.disconnected': 'Desconectado',
+  'connection.unauthorized': 'Desconectado — se requiere autorización',
   'indicator.title': 'Conexión en vivo',
   'indicator.noEndpoint': 'Sin endpoint',
   'indicator.events': 'Eventos',
