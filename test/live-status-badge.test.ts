@@ -234,6 +234,30 @@ describe('<live-status-badge>', () => {
       expect(badges.map((b) => b.status)).to.deep.equal(badges.map((_, i) => STATUSES[(49 + i) % STATUSES.length]));
     });
 
+    it('does not render for changes it does not show: metrics and log lines', async () => {
+      const { provider, store } = await inProvider('web');
+      setStatus(store, 'web', 'running');
+      await nextFrame();
+      const badge = provider.querySelector('live-status-badge')!;
+      await badge.updateComplete;
+      let renders = 0;
+      const original = badge.render.bind(badge);
+      badge.render = () => {
+        renders += 1;
+        return original();
+      };
+      store.apply({ type: 'metrics_updated', data: { projectId: 'web', cpu: 5, memory: 10, requests: 1, uptime: '1m' } });
+      store.apply({ type: 'deployment_progress', data: { projectId: 'web', message: 'hello', level: 'info', timestamp: '2026-01-01T12:00:00Z' } });
+      await nextFrame();
+      await badge.updateComplete;
+      expect(renders).to.equal(0);
+      setStatus(store, 'web', 'stopped');
+      await nextFrame();
+      await badge.updateComplete;
+      expect(renders).to.equal(1);
+      expect(label(badge)).to.equal('Stopped');
+    });
+
     it('shows the mock backend’s statuses and follows its changes', async () => {
       const clock = new ManualClock();
       const backend = new MockBackend({ seed: 3, clock, autoplay: false, projects: [{ projectId: 'api', status: 'stopped' }] });

@@ -57,6 +57,8 @@ export class LiveStatusBadge extends LitElement {
   /** The status shown: a known status, or undefined for the neutral state. */
   #shown: ContainerStatus | undefined;
   #since: number | undefined;
+  /** The language last rendered. */
+  #lang = '';
 
   /** The project whose status is shown, from the nearest `<sse-provider>`. */
   declare projectId: string | undefined;
@@ -72,7 +74,16 @@ export class LiveStatusBadge extends LitElement {
     this.announce = false;
   }
 
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    // The store tells a badge about every change to its project — metrics and log lines too. Only
+    // its status, the time it changed, and the language show: anything else costs no render.
+    if (changed.size > 0 || !this.hasUpdated) return true;
+    const project = this.projectId === undefined ? undefined : this.#live.store?.getProject(this.projectId);
+    return this.#live.store === undefined || project?.status !== this.status || project?.statusChangedAt !== this.#since || this.#locale.lang !== this.#lang;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#lang = this.#locale.lang;
     if (changed.has('projectId')) this.#live.sync();
     const store = this.#live.store;
     if (store && this.projectId !== undefined) {
