@@ -9,6 +9,7 @@ import { defaultReporter } from '@web/test-runner';
 import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
 import { fetchSseMiddleware } from './test/server/fetch-endpoints.mjs';
 import { demoTestMiddleware } from './test/server/demo-endpoints.mjs';
+import { cspMiddleware } from './test/server/csp.mjs';
 import { chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
@@ -41,7 +42,7 @@ export default {
     }),
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  middleware: [sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware],
+  middleware: [cspMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware],
   plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   coverageConfig: {
     include: ['src/**/*.ts'],

@@ -49,6 +49,25 @@ export async function sseTestMiddleware(ctx, next) {
     return;
   }
 
+  if (ctx.path === '/sse/hostile') {
+    // A 1 MB message, a message with invalid UTF-8 bytes in its text, then an ordinary one.
+    const stream = new PassThrough();
+    ctx.compress = false;
+    ctx.status = 200;
+    ctx.set('Content-Type', 'text/event-stream');
+    ctx.body = stream;
+    const huge = JSON.stringify({ projectId: 'p1', message: 'x'.repeat(1024 * 1024), level: 'info' });
+    stream.write(`id: 1\nevent: deployment_progress\ndata: ${huge}\n\n`);
+    stream.write(Buffer.concat([
+      Buffer.from('id: 2\nevent: deployment_progress\ndata: {"projectId":"p1","level":"warning","message":"bad '),
+      Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]),
+      Buffer.from(' bytes"}\n\n'),
+    ]));
+    stream.write(`id: 3\nevent: deployment_progress\ndata: ${JSON.stringify({ projectId: 'p1', message: 'still here', level: 'success' })}\n\n`);
+    ctx.req.on('close', () => stream.end());
+    return;
+  }
+
   if (ctx.path !== '/sse/stream') return next();
   s.requests += 1;
   s.authorizations.push(ctx.get('authorization'));
