@@ -109,6 +109,22 @@ describe('SseConnection', () => {
     client.disconnect();
   });
 
+  it('counts as reconnects only the connections opened after the first one', () => {
+    const { client, clock, store } = setup();
+    client.connect();
+    FakeSource.latest().fail(true);
+    clock.advance(1000);
+    FakeSource.latest().fail(true);
+    clock.advance(2000);
+    FakeSource.latest().open();
+    expect(store.connection.stats.reconnects, 'two failed attempts, then the first open').to.equal(0);
+    FakeSource.latest().fail(false);
+    clock.advance(1000);
+    FakeSource.latest().open();
+    expect(store.connection.stats.reconnects).to.equal(1);
+    client.disconnect();
+  });
+
   it('keeps the jitter within half and all of the nominal delay', () => {
     for (const random of [0, 0.25, 0.999]) {
       const connection = new SseConnection({

@@ -449,6 +449,21 @@ describe('<live-logs-viewer>', () => {
       await inBothThemes(el);
     });
 
+    it('keeps a filtered all-projects view right when one project’s lines are cleared', async () => {
+      const { el, store } = await inProvider(html`<live-logs-viewer filter="match"></live-logs-viewer>`);
+      for (let i = 0; i < 4; i++) {
+        push(store, 'web', `web match ${i}`);
+        push(store, 'api', `api match ${i}`);
+        push(store, 'api', `api other ${i}`);
+      }
+      await settle(el);
+      expect(messages(el)).to.have.length(8);
+      store.clearLogs('web');
+      push(store, 'api', 'api match late');
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['api match 0', 'api match 1', 'api match 2', 'api match 3', 'api match late']);
+    });
+
     it('follows a change of project-id', async () => {
       const { el, store } = await inProvider(html`<live-logs-viewer project-id="web"></live-logs-viewer>`);
       push(store, 'web', 'web line');

@@ -146,6 +146,17 @@ describe('LiveStore', () => {
     expect(goneCalls, 'a removed project tells its listeners').to.equal(1);
   });
 
+  it('forgets the last deployment’s step and error when a new one starts', () => {
+    const store = new LiveStore();
+    store.apply(status('web', 'deploying'));
+    store.apply(log('web', 'Health check', 'info', { step: 'health', progress: 100 }));
+    store.apply(log('web', 'Failed', 'error'));
+    store.apply(status('web', 'stopped'));
+    store.apply(status('web', 'deploying'));
+    expect(store.getProject('web')?.deployment).to.equal(undefined);
+    expect(store.getProject('web')?.lastError).to.equal(undefined);
+  });
+
   it('takes inactive and error details from a snapshot', () => {
     const store = new LiveStore();
     store.applySnapshot({

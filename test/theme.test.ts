@@ -9,8 +9,8 @@ import { ManualClock } from '../src/mock/index.js';
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
 
 /** The colours that make each element light or dark, read from its parts. */
-async function colours(theme?: string) {
-  const root = await fixture(html`<div theme=${theme ?? ''}>
+async function colours(theme?: string, scheme?: string) {
+  const root = await fixture(html`<div theme=${theme ?? ''} style=${scheme ? `--le-color-scheme: ${scheme}` : ''}>
     <live-status-alert status="error" error-message="boom"></live-status-alert>
     <live-status-alert status="inactive"></live-status-alert>
     <live-container-actions status="stopped" deletable></live-container-actions>
@@ -62,6 +62,16 @@ describe('themes', () => {
     expect(themedDark).to.deep.equal(systemDark);
     const themedLight = await colours('light');
     expect(themedLight).to.deep.equal(light);
+  });
+
+  it('dark under an ancestor --le-color-scheme: dark, in any browser', async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
+    const dark = await colours(undefined, 'dark');
+    await emulateMedia({ colorScheme: 'dark' });
+    const systemDark = await colours();
+    expect(dark).to.deep.equal(systemDark);
+    expect(await colours(undefined, 'light')).to.deep.equal(light);
   });
 
   it('local properties and library tokens restyle the parts', async () => {

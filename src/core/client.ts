@@ -87,6 +87,14 @@ export class LiveClient {
       random: options.random,
       staleTimeout: options.staleTimeout,
       resumeWith: options.resumeWith,
+      onDiscard: (reason) => {
+        // Too large to parse: counted as received and rejected, like any invalid message.
+        const stats = this.store.connection.stats;
+        stats.received += 1;
+        stats.rejected += 1;
+        this.store.markConnection();
+        this.#options.onEvent?.({ kind: 'invalid', type: 'message', reason });
+      },
       onStale: () => {
         this.store.connection.stats.stale += 1;
         this.store.markConnection();

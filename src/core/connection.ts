@@ -46,6 +46,8 @@ export interface ConnectionOptions {
   onOpen?(reconnect: boolean): void;
   /** Called when `staleTimeout` passed with no message or heartbeat; a reopen follows. */
   onStale?(): void;
+  /** Called for a message the transport dropped before parsing it whole (over its size limit). */
+  onDiscard?(reason: string): void;
   /**
    * How the resume id travels: as the `lastEventId` query parameter (a browser `EventSource`
    * cannot set headers) or in `EventSourceInit.lastEventId` for a transport that sends the header.
@@ -160,8 +162,6 @@ export class SseConnection {
   }
 
   #open(): void {
-    const reconnect = this.#opened > 0;
-    this.#opened += 1;
     this.#streamId = '';
     this.#setState('connecting');
     let source: EventSourceLike;
@@ -185,7 +185,9 @@ export class SseConnection {
       this.#attempt = 0;
       this.#alive();
       this.#setState('open');
-      this.#options.onOpen?.(reconnect);
+      // Connections opened after the first: failed attempts before any opened do not count.
+      this.#opened += 1;
+      this.#options.onOpen?.(this.#opened > 1);
     });
     // Extra notifications of a transport that can see them (the fetch transport); a browser
     // `EventSource` never fires these.
@@ -203,6 +205,10 @@ export class SseConnection {
       this.#alive();
       this.#streamId = id;
       this.#lastEventId = id === '' ? undefined : id;
+    });
+    listen('discard', (event) => {
+      const detail = (event as CustomEvent<{ limit?: number }>).detail;
+      if (this.#source === source) this.#options.onDiscard?.(`message longer than ${detail?.limit ?? 'the limit of'} characters`);
     });
     listen('error', (event) => {
       if (this.#source !== source) return;

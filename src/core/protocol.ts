@@ -12,7 +12,7 @@ export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
 export const LOG_LEVELS = ['info', 'success', 'warning', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The named events a backend sends (SPEC §2). */
+/** The named events a backend sends. */
 export const EVENT_TYPES = [
   'container_status_changed',
   'metrics_updated',

@@ -7,6 +7,7 @@ export class Ring<T> {
   #start = 0;
   #length = 0;
   #capacity: number;
+  #edits = 0;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, Math.floor(capacity));
@@ -19,6 +20,14 @@ export class Ring<T> {
 
   get length(): number {
     return this.#length;
+  }
+
+  /**
+   * Counts the changes other than appending (clear, retain, resize), so a view that follows the
+   * ring by what it appended knows when to start over.
+   */
+  get edits(): number {
+    return this.#edits;
   }
 
   /** Adds an item; returns true when the oldest one was evicted to make room. */
@@ -46,6 +55,7 @@ export class Ring<T> {
   /** Changes the capacity, keeping the newest items; returns how many were evicted. */
   resize(capacity: number): number {
     const kept = this.toArray();
+    this.#edits += 1;
     this.#capacity = Math.max(1, Math.floor(capacity));
     const evicted = Math.max(0, kept.length - this.#capacity);
     this.#items = kept.slice(evicted);
@@ -59,6 +69,7 @@ export class Ring<T> {
     const kept = this.toArray().filter(keep);
     const removed = this.#length - kept.length;
     if (removed === 0) return 0;
+    this.#edits += 1;
     this.#items = kept;
     this.#start = 0;
     this.#length = kept.length;
@@ -66,6 +77,7 @@ export class Ring<T> {
   }
 
   clear(): void {
+    this.#edits += 1;
     this.#items = [];
     this.#start = 0;
     this.#length = 0;

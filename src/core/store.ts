@@ -345,7 +345,11 @@ export class LiveStore {
     if (project.status === status) return;
     project.status = status;
     project.statusChangedAt = time;
-    if (status === 'deploying') project.lastError = undefined;
+    if (status === 'deploying') {
+      // A new deployment: the last one's error and its final step are history.
+      project.lastError = undefined;
+      project.deployment = undefined;
+    }
     if (status !== 'inactive') project.autoShutdown = undefined;
   }
 

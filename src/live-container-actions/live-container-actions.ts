@@ -38,7 +38,7 @@ const ACTIONS: Record<ContainerStatus, ContainerAction[]> = {
   deploying: [],
 };
 
-/** The REST call of each action (SPEC §2), relative to the API base. */
+/** The REST call of each action, relative to the API base. */
 function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): [method: string, path: string] {
   const id = encodeURIComponent(projectId);
   switch (action) {

@@ -5,6 +5,8 @@ export interface LogSource {
   readonly length: number;
   /** The entry at `index`, 0 being the oldest. Entries are in increasing `seq` order. */
   at(index: number): LogEntry | undefined;
+  /** Changes other than appending (the store's rings count them): the rows start over. */
+  readonly edits?: number;
 }
 
 export type LogPredicate = (entry: LogEntry) => boolean;
@@ -33,6 +35,7 @@ export interface SyncResult {
  */
 export class LogIndex {
   #source: LogSource | undefined;
+  #edits = 0;
   #held = 0;
   #lastSeq = -Infinity;
   /** Absolute position of `source.at(0)`. */
@@ -41,11 +44,6 @@ export class LogIndex {
   #positions = new Float64Array(1024);
   #head = 0;
   #tail = 0;
-
-  /** The source read at the last `sync`. */
-  get source(): LogSource | undefined {
-    return this.#source;
-  }
 
   /** Entries the source held at the last `sync`. */
   get held(): number {
@@ -68,7 +66,7 @@ export class LogIndex {
 
   /** True when `source` is the one synced and has not changed since. */
   isCurrent(source: LogSource): boolean {
-    if (source !== this.#source || source.length !== this.#held) return false;
+    if (source !== this.#source || source.length !== this.#held || (source.edits ?? 0) !== this.#edits) return false;
     return this.#held === 0 || source.at(this.#held - 1)?.seq === this.#lastSeq;
   }
 
@@ -103,6 +101,9 @@ export class LogIndex {
       this.#source = source;
       this.#base = 0;
     }
+    // Entries removed from the middle (one project's lines cleared from the all-projects log)
+    // cannot be told from evictions at the front: start over.
+    if ((source.edits ?? 0) !== this.#edits) return this.#reset(source);
     let fresh = 0;
     while (fresh < length && (source.at(length - 1 - fresh)?.seq ?? -Infinity) > this.#lastSeq) fresh++;
     const survivors = length - fresh;
@@ -132,6 +133,7 @@ export class LogIndex {
 
   #reset(source: LogSource): SyncResult {
     this.#source = source;
+    this.#edits = source.edits ?? 0;
     this.#held = source.length;
     this.#lastSeq = this.#held > 0 ? source.at(this.#held - 1)!.seq : -Infinity;
     this.#base = 0;

@@ -279,7 +279,7 @@ export class LiveMetricsChart extends LitElement {
       }
       // uPlot is loaded the first time a chart is seen, so pages that never show one never pay for it.
       this.#dirty = true;
-      void loadUplot().then(() => this.#draw());
+      void loadUplot().then((loaded) => loaded && this.#draw());
       return;
     }
     chart.batch(() => {
@@ -491,9 +491,9 @@ function niceCeil(value: number): number {
   return (NICE.find((step) => fraction <= step + 1e-9) ?? 10) * magnitude;
 }
 
-/** A single point still gets a span of time around it. */
+/** uPlot, once loaded: the first chart that is seen loads it. */
 let UPlot: typeof uPlot | undefined;
-let uplotLoad: Promise<unknown> | undefined;
+let uplotLoad: Promise<boolean> | undefined;
 
 /** Milliseconds between two renders of a chart fed by a provider. */
 const PAINT_INTERVAL = 250;
@@ -511,13 +511,24 @@ function paintTick(): Promise<void> {
   }));
 }
 
-function loadUplot(): Promise<unknown> {
-  return (uplotLoad ??= import('uplot').then((module) => (UPlot = module.default)));
+function loadUplot(): Promise<boolean> {
+  // A failed load is forgotten, so the next draw of a chart that is seen tries again.
+  return (uplotLoad ??= import('uplot').then(
+    (module) => {
+      UPlot = module.default;
+      return true;
+    },
+    () => {
+      uplotLoad = undefined;
+      return false;
+    },
+  ));
 }
 
 /** Time-axis steps in seconds, from one second to a day. */
 const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
+/** A single point still gets a span of time around it. */
 const timeRange: uPlot.Range.Function = (_self, min, max) => {
   if (min == null || max == null) return [null, null];
   return min === max ? [min - 5, max + 5] : [min, max];

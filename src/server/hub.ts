@@ -66,7 +66,7 @@ export interface SseHubOptions {
    */
   maxBufferedBytes?: number;
   /**
-   * The full current state, sent as a `snapshot` event (SPEC §2) to a client that cannot be resumed
+   * The full current state, sent as a `snapshot` event to a client that cannot be resumed
    * exactly: one whose last id is older than the replay buffer or unknown (say, from before a restart)
    * and, unless `snapshotOnConnect` is `false`, a client that connects with no id at all. It may return
    * a promise; messages sent meanwhile reach that client after the snapshot, in order. Without it
@@ -159,7 +159,7 @@ export function resumeIdOf(req: Pick<SseRequest, 'headers' | 'url'>): string | u
 
 /**
  * One event stream served to any number of clients: it numbers every message, keeps the latest ones
- * for clients that reconnect, and writes the SPEC §2 protocol to each `GET` handed to `handle()`.
+ * for clients that reconnect, and writes the wire protocol to each `GET` handed to `handle()`.
  *
  * It needs no framework — a `(req, res)` pair from `node:http`, Express or Fastify (`reply.hijack()`
  * then `request.raw`, `reply.raw`) is all — and it holds no timers while no client is connected.

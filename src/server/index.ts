@@ -1,5 +1,5 @@
 /**
- * `@clouddeploy/live-elements/server`: serves the live-elements protocol (SPEC §2) from any Node
+ * `@clouddeploy/live-elements/server`: serves the live-elements wire protocol from any Node
  * HTTP server — `node:http`, Express, Fastify — with no dependency beyond Node itself.
  *
  * - `createSseHub(options)` → an `SseHub`: `handle(req, res)` for the `GET` of the stream,

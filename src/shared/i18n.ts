@@ -90,7 +90,8 @@ export class LocaleController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#lang = langOf(this.#host);
+    // The language may have changed while the element was out of the document.
+    this.#refresh();
     hosts.add(this);
     if (!observer) {
       observer = new MutationObserver(() => {

@@ -3,14 +3,15 @@ import { css } from 'lit';
 /**
  * The library-wide design tokens. Every element includes these styles first; its own short local
  * properties then default to the tokens. Colours use `light-dark()`, so they follow the page's
- * `prefers-color-scheme`, or a `theme="dark"` / `theme="light"` on any ancestor.
+ * `prefers-color-scheme`, a `--le-color-scheme: dark` (or `light`) set on any ancestor, or — in
+ * browsers with `:host-context()` (Chromium) — a `theme="dark"` / `theme="light"` on any ancestor.
  *
  * A host overrides a token for every element by setting it on any ancestor, e.g.
  * `body { --le-status-running: #0a7d38; }`.
  */
 export const tokens = css`
   :host {
-    color-scheme: light dark;
+    color-scheme: var(--le-color-scheme, light dark);
     --_font: var(--le-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-mono: var(--le-font-mono, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
     --_radius: var(--le-radius, 8px);

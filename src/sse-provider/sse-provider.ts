@@ -293,12 +293,24 @@ export class SseProvider extends LitElement {
 
   #load(setup: Promise<ClientSetup>): void {
     if (this.#wanted) this.#setState('connecting');
-    const load: Promise<unknown> = (this.#loading = setup.then((ready) => {
-      // The attributes may have changed, or the element left, while the modules loaded.
-      if (this.#loading !== load) return;
-      this.#loading = undefined;
-      this.#start(ready);
-    }));
+    const load: Promise<unknown> = (this.#loading = setup.then(
+      (ready) => {
+        // The attributes may have changed, or the element left, while the modules loaded.
+        if (this.#loading !== load) return;
+        this.#loading = undefined;
+        this.#start(ready);
+      },
+      (error: unknown) => {
+        // A file missing beside the bundle, say: said once, and `reconnect()` tries again.
+        if (this.#loading !== load) return;
+        this.#loading = undefined;
+        this.#clientKey = '';
+        this.#setState('closed');
+        this.store.setConnection({ state: 'closed', closedReason: 'disconnected' });
+        const message = `Could not load part of the library: ${error instanceof Error ? error.message : String(error)}`;
+        this.#emit('sse-error', { message, willRetry: false } satisfies ConnectionError);
+      },
+    ));
   }
 
   #start({ factory, resumeWith = 'query', shareModule }: ClientSetup): void {
@@ -382,7 +394,9 @@ export class SseProvider extends LitElement {
 
   readonly #onOnline = (): void => {
     // The network is back: a provider waiting out its backoff retries now.
-    if (this.#client && this.#wanted && !this.#paused && this.state !== 'open') this.#client.reconnect();
+    // Only a tab that holds its own stream: a shared follower's stream is its leader's.
+    const own = !this.#share || this.#share.role === 'leader';
+    if (this.#client && own && this.#wanted && !this.#paused && this.state !== 'open') this.#client.reconnect();
   };
 
   readonly #onVisibility = (): void => {
