@@ -340,6 +340,36 @@ describe('<live-metrics-chart>', () => {
       expect(created).to.deep.equal({ resize: 1, intersection: 1 });
     });
 
+    it('observes nothing once removed, even when an update was waiting for the shared tick', async () => {
+      const observed = new Set<Element>();
+      const io = IntersectionObserver.prototype;
+      const { observe, unobserve } = io;
+      io.observe = function (this: IntersectionObserver, target: Element) {
+        observed.add(target);
+        return observe.call(this, target);
+      };
+      io.unobserve = function (this: IntersectionObserver, target: Element) {
+        observed.delete(target);
+        return unobserve.call(this, target);
+      };
+      try {
+        for (let round = 0; round < 3; round++) {
+          const { provider, el } = await inProvider('web');
+          provider.store.apply({ type: 'container_status_changed', data: { projectId: 'web', newStatus: 'running', timestamp: '2026-01-01T00:00:00Z' } });
+          provider.store.apply({ type: 'metrics_updated', data: { projectId: 'web', cpu: 10, memory: 100, requests: 1, uptime: '1m' } });
+          await nextFrame();
+          // The chart's update is now waiting for the shared tick; it leaves before the tick.
+          provider.remove();
+          await el.updateComplete;
+          await frames(2);
+        }
+      } finally {
+        io.observe = observe;
+        io.unobserve = unobserve;
+      }
+      expect(observed.size).to.equal(0);
+    });
+
     it('leaves nothing running after removal and rebuilds the chart when put back', async () => {
       const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 500px"><live-metrics-chart status="running" .metrics=${series(3)}></live-metrics-chart></div>`);
       const el = wrapper.querySelector('live-metrics-chart')!;

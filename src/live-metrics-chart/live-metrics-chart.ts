@@ -203,7 +203,8 @@ export class LiveMetricsChart extends LitElement {
   }
 
   protected override updated(): void {
-    const frame = this.#view.state === 'running' ? this._frame : null;
+    // An update that waited for the shared tick can land after the element left: observe nothing then.
+    const frame = this.isConnected && this.#view.state === 'running' ? this._frame : null;
     if (frame !== (this.#observed ?? null)) {
       this.#teardown();
       if (frame) this.#observe(frame);
