@@ -1,8 +1,13 @@
-// Writes docs/API.md from custom-elements.json: one section per element with its attributes,
-// properties, methods, events, slots, CSS parts and CSS custom properties. Run by `npm run analyze`.
+// Runs after the manifest analyzer (`npm run analyze`): puts the manifest's modules in path order, so
+// the committed file does not depend on the order a checkout lists its files in, then writes
+// docs/API.md from it: one section per element with its attributes, properties, methods, events,
+// slots, CSS parts and CSS custom properties.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
-const manifest = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
+const manifestUrl = new URL('../custom-elements.json', import.meta.url);
+const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8'));
+manifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+writeFileSync(manifestUrl, `${JSON.stringify(manifest, null, 2)}\n`);
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 const code = (text) => (text ? `\`${String(text).replace(/\s*\n\s*/g, " ")}\`` : "");
 
