@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LiveClient } from '../src/core/client.js';
+import { seededRandom } from '../src/core/random.js';
 import { EVENT_TYPES } from '../src/core/protocol.js';
 import { LiveStore } from '../src/core/store.js';
 import '../src/sse-provider/define.js';
@@ -7,17 +8,8 @@ import type { SseProvider } from '../src/sse-provider/sse-provider.js';
 import { mountLive } from '../src/testing/index.js';
 import { until } from './helpers.js';
 
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure can be replayed. */
+const random = seededRandom;
 
 const VALID: Record<string, () => Record<string, unknown>> = {
   container_status_changed: () => ({ projectId: 'p', oldStatus: 'stopped', newStatus: 'running', timestamp: '2026-01-01T00:00:00Z' }),

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { DEFAULT_MAX_LENGTH, SseByteParser, SseParser, type SseParserOptions } from '../src/core/sse-parser.js';
 import './helpers.js';
+import { seededRandom } from '../src/core/random.js';
 
 /** Everything the parser reports, in order. */
 type Output = (
@@ -342,17 +343,8 @@ describe('SseParser: bounded memory', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32), so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing fuzz case can be replayed. */
+const prng = seededRandom;
 
 const TOKENS = [
   'data', 'data:', 'data: ', 'event:', 'event: ', 'id:', 'id: ', 'retry:', 'retry: ', ':', ': ', ' ', 'x', 'é', '😀', '中',

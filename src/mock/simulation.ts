@@ -7,6 +7,7 @@
  * and everything timed from one `Clock`, so a seed and a driven clock reproduce a run byte for byte.
  */
 import { realClock, type Clock } from '../core/clock.js';
+import { seededRandom } from '../core/random.js';
 import {
   validateEvent,
   type ContainerStatus,
@@ -184,18 +185,6 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-/** mulberry32: tiny, fast, and good enough to make a demo look alive. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 /** Rounding keeps the JSON short and the frames identical across engines. */
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -285,7 +274,7 @@ export class MockBackend {
 
   constructor(options: MockBackendOptions = {}) {
     this.clock = options.clock ?? realClock;
-    this.#random = mulberry32(options.seed ?? DEFAULTS.seed);
+    this.#random = seededRandom(options.seed ?? DEFAULTS.seed);
     this.#metricsInterval = Math.max(1, options.metricsInterval ?? DEFAULTS.metricsInterval);
     this.#idleTimeout = Math.max(0, options.idleTimeout ?? DEFAULTS.idleTimeout);
     this.#replayLimit = Math.max(0, options.replayLimit ?? DEFAULTS.replayLimit);
