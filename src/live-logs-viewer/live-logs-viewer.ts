@@ -12,6 +12,7 @@ import { LogIndex, type LogPredicate, type LogSource, type SyncResult } from './
 import { styles } from './live-logs-viewer.styles.js';
 import { RowHeights } from './virtual-list.js';
 import './live-logs-viewer.messages.js';
+import { resizes } from '../shared/observers.js';
 
 /** A log entry given by a host in presentational mode. */
 export interface LogEntryInput {
@@ -247,13 +248,13 @@ export class LiveLogsViewer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this._log) observeSize(this._log, this.#onResize);
+    if (this._log) resizes.observe(this._log, (entry) => this.#onResize(entry.contentRect));
     if (this._streaming || this.#pendingAnnounce > 0) this.#arm();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this._log) unobserveSize(this._log);
+    if (this._log) resizes.unobserve(this._log);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -291,7 +292,7 @@ export class LiveLogsViewer extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (this._log) observeSize(this._log, this.#onResize);
+    if (this._log) resizes.observe(this._log, (entry) => this.#onResize(entry.contentRect));
   }
 
   protected override updated(): void {
@@ -850,27 +851,6 @@ function sameInput(a: LogEntryInput | undefined, b: LogEntryInput | undefined): 
 /** Without wrap a row is one line: a newline shows as ↵ (one character for one, so match offsets hold). */
 function oneLine(text: string): string {
   return text.includes('\n') ? text.replaceAll('\n', '↵') : text;
-}
-
-// One ResizeObserver for every viewer on the page.
-const sizeCallbacks = new Map<Element, (rect: DOMRectReadOnly) => void>();
-let sizeObserver: ResizeObserver | undefined;
-
-function observeSize(element: Element, callback: (rect: DOMRectReadOnly) => void): void {
-  sizeObserver ??= new ResizeObserver((records) => {
-    for (const record of records) sizeCallbacks.get(record.target)?.(record.contentRect);
-  });
-  sizeCallbacks.set(element, callback);
-  sizeObserver.observe(element);
-}
-
-function unobserveSize(element: Element): void {
-  if (!sizeCallbacks.delete(element)) return;
-  sizeObserver?.unobserve(element);
-  if (sizeCallbacks.size === 0) {
-    sizeObserver?.disconnect();
-    sizeObserver = undefined;
-  }
 }
 
 const icon = (paths: SVGTemplateResult) =>

@@ -9,6 +9,7 @@ import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
 import { styles } from './live-metrics-chart.styles.js';
 import './live-metrics-chart.messages.js';
+import { resizes, sharedObserver } from '../shared/observers.js';
 
 export type { MetricsPoint } from '../core/metrics-history.js';
 
@@ -548,46 +549,7 @@ function axisWidth(values: string[] | null, font: string): number {
   return Math.ceil(widest);
 }
 
-// ---- shared observers ------------------------------------------------------------------------
-// One observer of each kind serves every chart on the page; each target maps to its chart's callback.
-
-interface SharedObserver<E> {
-  observe(target: Element, callback: (entry: E) => void): void;
-  unobserve(target: Element): void;
-}
-
-interface Observer {
-  observe(target: Element): void;
-  unobserve(target: Element): void;
-  disconnect(): void;
-}
-
-function sharedObserver<E extends { target: Element }>(create: (notify: (entries: E[]) => void) => Observer): SharedObserver<E> {
-  const callbacks = new Map<Element, (entry: E) => void>();
-  let observer: Observer | undefined;
-  const notify = (entries: E[]) => {
-    // A target unobserved since the entries were queued has no callback any more.
-    for (const entry of entries) callbacks.get(entry.target)?.(entry);
-  };
-  return {
-    observe(target, callback) {
-      callbacks.set(target, callback);
-      observer ??= create(notify);
-      observer.observe(target);
-    },
-    unobserve(target) {
-      if (!callbacks.delete(target)) return;
-      observer?.unobserve(target);
-      if (callbacks.size === 0) {
-        observer?.disconnect();
-        observer = undefined;
-      }
-    },
-  };
-}
-
-const resizes = sharedObserver<ResizeObserverEntry>((notify) => new ResizeObserver(notify));
-// The margin draws a chart just before it scrolls into view.
+// One IntersectionObserver for every chart; its margin draws a chart just before it scrolls into view.
 const intersections = sharedObserver<IntersectionObserverEntry>((notify) => new IntersectionObserver(notify, { rootMargin: '100px' }));
 
 // ---- page visibility and colour scheme, watched once for every chart --------------------------
