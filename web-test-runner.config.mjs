@@ -10,7 +10,7 @@ import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
 import { fetchSseMiddleware } from './test/server/fetch-endpoints.mjs';
 import { demoTestMiddleware } from './test/server/demo-endpoints.mjs';
 import { cspMiddleware } from './test/server/csp.mjs';
-import { chromiumPath } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
 
@@ -28,16 +28,7 @@ export default {
       launchOptions: {
         executablePath: chromiumPath(),
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless=new',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -4,6 +4,18 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
+/** Headless Chromium as root on a machine whose network reaches only package registries. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 export function chromiumPath() {

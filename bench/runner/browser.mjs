@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { chromiumPath } from '../../scripts/chromium.mjs';
+import { CHROMIUM_ARGS as TEST_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -15,14 +15,7 @@ const TYPES = {
 };
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...TEST_ARGS,
   '--enable-precise-memory-info',
   '--js-flags=--expose-gc',
   // A page in a background context must keep its frame rate and timers.
