@@ -38,7 +38,7 @@ export default defineConfig(({ mode }) => {
         minify: true,
         lib: { entry: resolve(src, 'index.ts'), formats: ['es'], fileName: () => 'live-elements.bundle.js' },
         rolldownOptions: {
-          output: { chunkFileNames: 'live-elements.[name].js' },
+          output: { chunkFileNames: 'live-elements.[name].js', minify: true },
         },
       },
     };
