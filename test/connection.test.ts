@@ -40,7 +40,7 @@ class FakeSource extends EventTarget implements EventSourceLike {
 
 const logData = (i: number) => ({ projectId: 'p', message: `line ${i}`, level: 'info', timestamp: '2026-01-01T00:00:00Z' });
 
-function setup(options: { min?: number; max?: number; random?: () => number } = {}) {
+function setup(options: { min?: number; max?: number; random?: () => number; staleTimeout?: number } = {}) {
   FakeSource.all = [];
   const clock = new ManualClock();
   const states: ConnectionState[] = [];
@@ -54,6 +54,7 @@ function setup(options: { min?: number; max?: number; random?: () => number } = 
     reconnectMin: options.min ?? 1000,
     reconnectMax: options.max ?? 30000,
     random: options.random ?? (() => 0.5),
+    staleTimeout: options.staleTimeout,
     onEvent: (event) => {
       if (event.kind === 'state') states.push(event.state);
       if (event.kind === 'error') errors.push(event.error);
@@ -211,6 +212,26 @@ describe('SseConnection', () => {
     expect(FakeSource.all.length).to.equal(count + 1);
     expect(states[states.length - 1]).to.equal('connecting');
     client.disconnect();
+  });
+
+  it('reopens a stream only after stale-timeout with nothing heard since its last message', () => {
+    const { client, clock, store } = setup({ staleTimeout: 1000 });
+    client.connect();
+    FakeSource.latest().open();
+    // A message every 600 ms keeps it alive well past the first 1000 ms.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(600);
+      FakeSource.latest().send('deployment_progress', logData(i));
+    }
+    expect(FakeSource.all.length).to.equal(1);
+    expect(store.connection.stats.stale).to.equal(0);
+    clock.advance(999);
+    expect(FakeSource.all.length, 'still within the timeout of the last message').to.equal(1);
+    clock.advance(1);
+    expect(store.connection.stats.stale).to.equal(1);
+    expect(FakeSource.all[0]!.closed).to.equal(true);
+    client.disconnect();
+    expect(clock.pending, 'no stale timer left after disconnect').to.equal(0);
   });
 
   it('reports a factory that throws as a failure and retries', () => {

@@ -209,6 +209,19 @@ describe('FetchEventSource: the stream', () => {
     expect(origin).to.equal(location.origin);
   });
 
+  it('hands every message to an attached sink, and builds events only for the types listened to', async () => {
+    const source = new FetchEventSource('/fetch-sse/fixture/control?chunk=4&delay=1');
+    const order: string[] = [];
+    source.attachSink((type, data, lastEventId, hasId) => order.push(`sink ${type} ${data} ${lastEventId} ${hasId}`));
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    source.addEventListener('named', (event) => order.push(`event ${event.type} ${(event as SseMessageEvent).data}`));
+    source.addEventListener('error', () => ended());
+    await done;
+    // No listener for unnamed messages: they reach the sink only.
+    expect(order).to.deep.equal(['sink message after 42 false', 'sink named own 43 true', 'event named own', 'sink message last 43 false']);
+  });
+
   it('turns invalid UTF-8 into U+FFFD and goes on', async () => {
     const expected = [{ open: true }, msg('\ufffd\ufffd( ok'), msg('é \ufffd'), msg('end'), ENDED];
     expect(await run('/fetch-sse/fixture/invalid-utf8')).to.deep.equal(expected);

@@ -518,6 +518,28 @@ describe('MockEventSource', () => {
     expect(source.onmessage).to.equal(null);
   });
 
+  it('hands every message to an attached sink first, and builds events only for the types listened to', () => {
+    const { clock, backend } = setup({ autoplay: false });
+    const source = new MockEventSource('/events', undefined, backend);
+    const order: string[] = [];
+    source.attachSink((type, data, lastEventId, hasId) => order.push(`sink ${type} ${data} ${lastEventId} ${hasId}`));
+    source.onmessage = (event) => order.push(`onmessage ${event.data}`);
+    clock.advance(0);
+    order.length = 0;
+    backend.emitRaw({ data: 'a', id: '5' });
+    backend.emitRaw({ event: 'custom', data: 'b', id: null });
+    source.addEventListener('custom', (event) => order.push(`custom ${(event as MessageEvent).data} ${(event as MessageEvent).lastEventId}`));
+    backend.emitRaw({ event: 'custom', data: 'c', id: null });
+    expect(order).to.deep.equal([
+      'sink message a 5 true',
+      'onmessage a',
+      'sink custom b 5 false',
+      'sink custom c 5 false',
+      'custom c 5',
+    ]);
+    source.close();
+  });
+
   it('keeps the last event id on messages that carry none, and moves it on an id-only block', () => {
     const { clock, backend } = setup({ autoplay: false });
     const { source, received } = open(backend, clock, '/events', ['custom']);

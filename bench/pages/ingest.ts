@@ -5,9 +5,11 @@
  * - `impl=ours`: `MockEventSource` → `<sse-provider>` → store, with 200 badges, one chart and one
  *   logs viewer mounted.
  * - `impl=parse`: the limit — a bare loop that only `JSON.parse`s the same payloads.
+ * - `impl=floor`: what the SPEC asks of any provider at the least — parse each payload and dispatch
+ *   one bubbling, composed DOM event for it from an element where the provider sits — and nothing else.
  *
  * Breakdown variants (for finding where the time goes, not part of the table):
- * - `impl=source`: the transport alone — `MockBackend` → `MockEventSource` → a listener that does nothing.
+ * - `impl=source`: the transport alone — `MockBackend` → `MockEventSource` → a sink that only counts.
  * - `impl=store`: `<sse-provider>` and its store with no element mounted.
  */
 import { expose, loadElements, longTasksSince, nextTask, numberParam, param, rendered, sleep } from '../lib/harness.js';
@@ -26,6 +28,13 @@ const projects = projectIds(badges);
 const events = mixedEvents(count, projects);
 // Run before measuring, so that both sides are measured with their code already compiled.
 const warmup = mixedEvents(Math.min(5000, count), projects, 99);
+/** The provider's DOM event for each wire event. */
+const NAMES: Record<string, string> = {
+  container_status_changed: 'container-status-changed',
+  metrics_updated: 'metrics-updated',
+  deployment_progress: 'deployment-progress',
+  auto_shutdown: 'auto-shutdown',
+};
 let mounted: BenchProvider | undefined;
 let missing: string[] = [];
 
@@ -39,9 +48,8 @@ async function setup() {
     const count = () => {
       received += 1;
     };
-    for (const type of ['container_status_changed', 'metrics_updated', 'deployment_progress', 'auto_shutdown', 'snapshot', 'message']) {
-      es.addEventListener(type, count);
-    }
+    // As the provider takes messages from it: through a sink, with no DOM event per message.
+    es.attachSink(count);
     await new Promise((resolve) => es.addEventListener('open', resolve));
     source = {
       send: (from, to, list = events) => {
@@ -82,7 +90,10 @@ async function setup() {
 async function warm() {
   if (source) for (let i = 0; i < warmup.length; i += chunk) source.send(i, Math.min(warmup.length, i + chunk), warmup);
   else if (mounted) for (let i = 0; i < warmup.length; i += chunk) mounted.send(warmup, i, Math.min(warmup.length, i + chunk));
-  else for (const event of warmup) JSON.parse(event.data);
+  else {
+    const target = document.createElement('div');
+    for (const event of warmup) target.dispatchEvent(new CustomEvent(NAMES[event.event]!, { detail: JSON.parse(event.data), bubbles: true }));
+  }
   await rendered();
   await rendered();
 }
@@ -104,6 +115,18 @@ async function run() {
       await nextTask();
     }
     if (mounted.received() !== target) throw new Error(`received ${mounted.received()}, expected ${target}`);
+  } else if (impl === 'floor') {
+    const target = document.getElementById('root')!.appendChild(document.createElement('div'));
+    for (let i = 0; i < count; i += chunk) {
+      const end = Math.min(count, i + chunk);
+      for (let j = i; j < end; j++) {
+        const detail = JSON.parse(events[j]!.data) as { projectId: string };
+        target.dispatchEvent(new CustomEvent(NAMES[events[j]!.event]!, { detail, bubbles: true, composed: true }));
+        sink += detail.projectId.length;
+      }
+      await nextTask();
+    }
+    target.remove();
   } else {
     for (let i = 0; i < count; i += chunk) {
       const end = Math.min(count, i + chunk);

@@ -36,23 +36,51 @@ export interface ClientOptions {
 /** How many applied ids are remembered to drop duplicates. */
 export const RECENT_IDS = 1000;
 
-/** The ids most recently applied, bounded: a set for lookups, a ring for eviction order. */
+/** A canonical decimal id (`"0"`, `"1234"`, no sign or leading zero) as a number; otherwise -1. */
+function numericId(id: string): number {
+  const length = id.length;
+  if (length === 0 || length > 15 || (length > 1 && id.charCodeAt(0) === 48)) return -1;
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The ids most recently applied, bounded, in a ring that gives the eviction order. Most servers
+ * number their events upwards: a numeric id above every one held cannot be a duplicate, so the
+ * common case costs no hashing; older numeric ids are looked for in the ring, other ids in a set.
+ */
 class RecentIds {
-  #set = new Set<string>();
-  #order: string[] = new Array(RECENT_IDS);
+  #order: (string | number)[] = new Array(RECENT_IDS);
   #next = 0;
+  /** The ring's ids that are not numeric. */
+  #strings = new Set<string>();
+  /** At least the highest numeric id in the ring (it may have been evicted since). */
+  #max = -1;
 
   has(id: string): boolean {
-    return this.#set.has(id);
+    const n = numericId(id);
+    if (n < 0) return this.#strings.has(id);
+    return n <= this.#max && this.#order.includes(n);
   }
 
+  /** Adds an id that `has` just said is not held. */
   add(id: string): void {
-    if (this.#set.has(id)) return;
     const old = this.#order[this.#next];
-    if (old !== undefined) this.#set.delete(old);
-    this.#order[this.#next] = id;
+    if (typeof old === 'string') this.#strings.delete(old);
+    const n = numericId(id);
+    if (n < 0) {
+      this.#strings.add(id);
+      this.#order[this.#next] = id;
+    } else {
+      if (n > this.#max) this.#max = n;
+      this.#order[this.#next] = n;
+    }
     this.#next = (this.#next + 1) % RECENT_IDS;
-    this.#set.add(id);
   }
 }
 

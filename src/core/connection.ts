@@ -1,4 +1,5 @@
 import { realClock, type Clock } from './clock.js';
+import type { MessageSink } from './message-target.js';
 import type { ConnectionError, ConnectionState } from './store.js';
 
 /** The part of the `EventSource` interface the connection uses; `MockEventSource` has it too. */
@@ -7,6 +8,11 @@ export interface EventSourceLike {
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
   close(): void;
+  /**
+   * This library's transports take a sink for their messages, so the connection needs no DOM event
+   * per message (see `MessageTarget`); a browser's `EventSource` has no such method.
+   */
+  attachSink?(sink: MessageSink): void;
 }
 
 export interface EventSourceInit {
@@ -227,35 +233,52 @@ export class SseConnection {
           : 'The stream could not be opened';
       this.#fail(message, status);
     });
-    const onMessage = (event: Event) => {
-      if (this.#source !== source) return;
+    const types = new Set(['message', ...this.#options.eventTypes]);
+    const receive = (type: string, data: string, lastEventId: string, hasId: boolean | undefined) => {
+      if (this.#source !== source || !types.has(type)) return;
       this.#alive();
-      const message = event as MessageEvent & { hasId?: boolean };
-      const streamId = message.lastEventId ?? '';
       // A browser's EventSource repeats the last id on a message without one; a transport that
       // knows (`hasId`) says so, otherwise an unchanged id means the message carried none.
-      const own = message.hasId ?? streamId !== this.#streamId;
-      this.#streamId = streamId;
-      const id = own && streamId !== '' ? streamId : undefined;
+      const own = hasId ?? lastEventId !== this.#streamId;
+      this.#streamId = lastEventId;
+      const id = own && lastEventId !== '' ? lastEventId : undefined;
       if (id !== undefined) this.#lastEventId = id;
-      this.#options.onMessage({ type: event.type, data: typeof message.data === 'string' ? message.data : String(message.data), id });
+      this.#options.onMessage({ type, data, id });
     };
-    listen('message', onMessage);
-    for (const type of this.#options.eventTypes) listen(type, onMessage);
+    if (source.attachSink) {
+      source.attachSink(receive);
+      return;
+    }
+    const onMessage = (event: Event) => {
+      const message = event as MessageEvent & { hasId?: boolean };
+      receive(event.type, typeof message.data === 'string' ? message.data : String(message.data), message.lastEventId ?? '', message.hasId);
+    };
+    for (const type of types) listen(type, onMessage);
   }
 
-  /** Anything heard from the stream proves it alive: restart the stale timer. */
+  /**
+   * Anything heard from the stream proves it alive. One timer runs per stream: when it fires early
+   * (something was heard since it was set) it waits out the rest, so a message costs no timer call.
+   */
   #alive(): void {
     this.#lastActivity = this.#clock.now();
+    if (this.#staleTimer === undefined) this.#armStale(this.#options.staleTimeout ?? 0);
+  }
+
+  #armStale(delay: number): void {
     const timeout = this.#options.staleTimeout ?? 0;
     if (timeout <= 0) return;
-    this.#cancelStale();
     this.#staleTimer = this.#clock.setTimeout(() => {
       this.#staleTimer = undefined;
       if (!this.#source || !this.#active) return;
+      const quiet = this.#clock.now() - this.#lastActivity;
+      if (quiet < timeout) {
+        this.#armStale(timeout - quiet);
+        return;
+      }
       this.#options.onStale?.();
       this.#fail(`No message or heartbeat for ${timeout} ms`);
-    }, timeout);
+    }, delay);
   }
 
   #cancelStale(): void {

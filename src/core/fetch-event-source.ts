@@ -1,5 +1,6 @@
 import type { EventSourceLike } from './connection.js';
 import { SseByteParser, SseParser, type SseDiscard } from './sse-parser.js';
+import { MessageTarget } from './message-target.js';
 
 export type HeaderRecord = Record<string, string>;
 
@@ -95,7 +96,7 @@ function reason(error: unknown): string {
  * @fires discard - `CustomEvent<SseDiscard>`: an event was dropped because a line or its data was
  *   longer than `maxLength`; the stream goes on.
  */
-export class FetchEventSource extends EventTarget implements EventSourceLike {
+export class FetchEventSource extends MessageTarget implements EventSourceLike {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
   static readonly CLOSED = CLOSED;
@@ -172,7 +173,9 @@ export class FetchEventSource extends EventTarget implements EventSourceLike {
       new SseParser(
         (event) => {
           if (this.#closed) return;
-          this.dispatchEvent(new SseMessageEvent(event.type, { data: event.data, lastEventId: event.id, origin, hasId: event.hasId }));
+          this.deliver(event.type, event.data, event.id, event.hasId, () =>
+            new SseMessageEvent(event.type, { data: event.data, lastEventId: event.id, origin, hasId: event.hasId }),
+          );
         },
         {
           onId: (id, withEvent) => {

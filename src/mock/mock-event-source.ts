@@ -2,6 +2,7 @@
  * An `EventSource` that reads from a `MockBackend` instead of the network, so it can stand in for
  * the real one anywhere: in the provider's `mock` mode, in stories, and in tests.
  */
+import { MessageTarget } from '../core/message-target.js';
 import { MockBackend, type MockConnection, type MockWireFrame } from './simulation.js';
 
 let defaultBackend: MockBackend | undefined;
@@ -44,7 +45,7 @@ export interface MockEventSource {
  * then live frames. Unlike a browser's `EventSource` it never reconnects on its own: after a failure
  * it is `CLOSED`, and reconnecting is the caller's job.
  */
-export class MockEventSource extends EventTarget implements EventSource {
+export class MockEventSource extends MessageTarget implements EventSource {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSED = 2;
@@ -140,8 +141,12 @@ export class MockEventSource extends EventTarget implements EventSource {
     if (frame.data === '') return;
     // `hasId` tells the client what a browser's EventSource cannot: whether this message carried an
     // id of its own (two messages in a row with the same id are then a duplicate, not "no id").
-    const message = new MessageEvent(frame.event || 'message', { data: frame.data, lastEventId: this.#lastEventId, origin: this.#origin });
-    this.dispatchEvent(Object.assign(message, { hasId: frame.id !== undefined }));
+    const type = frame.event || 'message';
+    const lastEventId = this.#lastEventId;
+    const hasId = frame.id !== undefined;
+    this.deliver(type, frame.data, lastEventId, hasId, () =>
+      Object.assign(new MessageEvent(type, { data: frame.data, lastEventId, origin: this.#origin }), { hasId }),
+    );
   }
 
   #fail(): void {

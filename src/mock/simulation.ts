@@ -264,7 +264,9 @@ export class MockBackend {
   #failures: MockFailureMode[] = [];
 
   #lastId = 0;
+  /** The replay buffer: the entries from `#replayStart` on (the ones before it were evicted). */
   #replay: { seq: number; frame: MockWireFrame }[] = [];
+  #replayStart = 0;
   /** Highest id pushed out of the replay buffer: a resume from before it has lost frames. */
   #evictedThrough = 0;
 
@@ -384,7 +386,12 @@ export class MockBackend {
     if (lastEventId === null || !/^\d+$/.test(lastEventId)) return null;
     const last = Number(lastEventId);
     if (last > this.#lastId || last < this.#evictedThrough) return null;
-    return this.#replay.filter((entry) => entry.seq > last).map((entry) => entry.frame);
+    const frames: MockWireFrame[] = [];
+    for (let i = this.#replayStart; i < this.#replay.length; i++) {
+      const entry = this.#replay[i]!;
+      if (entry.seq > last) frames.push(entry.frame);
+    }
+    return frames;
   }
 
   /**
@@ -487,9 +494,13 @@ export class MockBackend {
   }
 
   #remember(seq: number, frame: MockWireFrame): void {
-    this.#replay.push({ seq, frame });
-    while (this.#replay.length > this.#replayLimit) {
-      this.#evictedThrough = (this.#replay.shift() as { seq: number }).seq;
+    const replay = this.#replay;
+    replay.push({ seq, frame });
+    while (replay.length - this.#replayStart > this.#replayLimit) this.#evictedThrough = replay[this.#replayStart++]!.seq;
+    // Evicted entries are cut off in one go once they are as many as the kept ones, not one by one.
+    if (this.#replayStart > 0 && this.#replayStart >= replay.length - this.#replayStart) {
+      this.#replay = replay.slice(this.#replayStart);
+      this.#replayStart = 0;
     }
   }
 
