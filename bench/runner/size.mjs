@@ -39,7 +39,8 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
       minify: true,
       reportCompressedSize: false,
       lib: { entry, formats: ['es'], fileName: () => 'entry.js' },
-      rolldownOptions: { external, output: { chunkFileNames: '[name].js' } },
+      // Library mode leaves ES output unminified unless the output itself asks for it.
+      rolldownOptions: { external, output: { chunkFileNames: '[name].js', minify: true } },
     },
   });
 }
@@ -55,7 +56,7 @@ async function staticSize(dir, entry) {
     const text = await readFile(join(dir, file), 'utf8');
     raw += Buffer.byteLength(text);
     zipped += gz(text);
-    for (const match of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?\sfrom\s*)?["'](\.\/[^"']+)["']/g)) {
+    for (const match of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g)) {
       await visit(match[1].replace(/^\.\//, ''));
     }
   };
