@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
 // @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
 import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
+// @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
+import { minifyHtmlTemplates } from './scripts/minify-html-templates.mjs';
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -30,7 +32,7 @@ function elementEntries(): Record<string, string> {
 export default defineConfig(({ mode }) => {
   if (mode === 'bundle') {
     return {
-      plugins: [minifyCssTemplates(src)],
+      plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src)],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -44,7 +46,7 @@ export default defineConfig(({ mode }) => {
     };
   }
   return {
-    plugins: [minifyCssTemplates(src)],
+    plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src)],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
