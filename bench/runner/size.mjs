@@ -40,8 +40,9 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
       minify: true,
       reportCompressedSize: false,
       lib: { entry, formats: ['es'], fileName: () => 'entry.js' },
-      // Library mode leaves ES output unminified unless the output itself asks for it.
-      rolldownOptions: { external, output: { chunkFileNames: '[name].js', minify: true } },
+      // Library mode leaves ES output unminified unless the output itself asks for it, and keeps the
+      // tree-shaking hints (/* @__PURE__ */) that an application's production build drops.
+      rolldownOptions: { external, output: { chunkFileNames: '[name].js', minify: true, comments: { annotation: false } } },
     },
   });
 }
