@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 // @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
 import { minifyHtmlTemplates } from './scripts/minify-html-templates.mjs';
+// @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
+import { trimUplotStyles } from './scripts/trim-uplot-css.mjs';
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -32,7 +34,7 @@ function elementEntries(): Record<string, string> {
 export default defineConfig(({ mode }) => {
   if (mode === 'bundle') {
     return {
-      plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src)],
+      plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src), trimUplotStyles()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -50,7 +52,7 @@ export default defineConfig(({ mode }) => {
     };
   }
   return {
-    plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src)],
+    plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src), trimUplotStyles()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { minifyCssTemplates } from '../../scripts/minify-css-templates.mjs';
 import { minifyHtmlTemplates } from '../../scripts/minify-html-templates.mjs';
+import { trimUplotStyles } from '../../scripts/trim-uplot-css.mjs';
 
 const KB = 1024;
 const TAGS = ['sse-provider', 'sse-indicator', 'live-status-badge', 'live-metrics-chart', 'live-logs-viewer', 'live-status-alert', 'live-container-actions', 'live-toast-region'];
@@ -32,7 +33,7 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
     logLevel: 'silent',
     define,
     // The package's own build steps, so the sizes are those users get.
-    plugins: [...(keep ? [keepRegistrations] : []), minifyCssTemplates(join(root, 'src')), minifyHtmlTemplates(join(root, 'src'))],
+    plugins: [...(keep ? [keepRegistrations] : []), minifyCssTemplates(join(root, 'src')), minifyHtmlTemplates(join(root, 'src')), trimUplotStyles()],
     build: {
       outDir,
       emptyOutDir: true,
