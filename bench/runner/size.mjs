@@ -8,6 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { minifyCssTemplates } from '../../scripts/minify-css-templates.mjs';
+import { minifyHtmlTemplates } from '../../scripts/minify-html-templates.mjs';
+import { trimUplotStyles } from '../../scripts/trim-uplot-css.mjs';
 
 const KB = 1024;
 const TAGS = ['sse-provider', 'sse-indicator', 'live-status-badge', 'live-metrics-chart', 'live-logs-viewer', 'live-status-alert', 'live-container-actions', 'live-toast-region'];
@@ -31,7 +33,7 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
     logLevel: 'silent',
     define,
     // The package's own build steps, so the sizes are those users get.
-    plugins: keep ? [keepRegistrations, minifyCssTemplates(join(root, 'src'))] : [minifyCssTemplates(join(root, 'src'))],
+    plugins: [...(keep ? [keepRegistrations] : []), minifyCssTemplates(join(root, 'src')), minifyHtmlTemplates(join(root, 'src')), trimUplotStyles()],
     build: {
       outDir,
       emptyOutDir: true,
@@ -39,7 +41,9 @@ async function libBuild(root, { entry, outDir, external = [], keep = true, defin
       minify: true,
       reportCompressedSize: false,
       lib: { entry, formats: ['es'], fileName: () => 'entry.js' },
-      rolldownOptions: { external, output: { chunkFileNames: '[name].js' } },
+      // Library mode leaves ES output unminified unless the output itself asks for it, and keeps the
+      // tree-shaking hints (/* @__PURE__ */) that an application's production build drops.
+      rolldownOptions: { external, output: { chunkFileNames: '[name].js', minify: true, comments: { annotation: false } } },
     },
   });
 }
@@ -55,7 +59,7 @@ async function staticSize(dir, entry) {
     const text = await readFile(join(dir, file), 'utf8');
     raw += Buffer.byteLength(text);
     zipped += gz(text);
-    for (const match of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?\sfrom\s*)?["'](\.\/[^"']+)["']/g)) {
+    for (const match of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g)) {
       await visit(match[1].replace(/^\.\//, ''));
     }
   };

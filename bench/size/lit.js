@@ -1,6 +1,5 @@
 // Lit and @lit/context as the elements use them.
 export { LitElement, css, html, nothing, svg, unsafeCSS } from 'lit';
-export { property, query, state } from 'lit/decorators.js';
 export { styleMap } from 'lit/directives/style-map.js';
 export { repeat } from 'lit/directives/repeat.js';
 export { ContextConsumer, ContextProvider, ContextRoot, createContext } from '@lit/context';

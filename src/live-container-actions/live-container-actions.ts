@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
 import { requestJson } from '../core/rest.js';
 import type { ServiceResponse } from '../shared/context.js';
@@ -115,14 +114,25 @@ function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): 
 export class LiveContainerActions extends LitElement {
   static override styles = [tokens, styles];
 
+  static override properties = {
+    busy: { state: true },
+    confirming: { state: true },
+    projectId: { attribute: 'project-id' },
+    apiBase: { attribute: 'api-base' },
+    status: { reflect: true },
+    url: {},
+    deletable: { type: Boolean, reflect: true },
+    timeout: { type: Number },
+  };
+
   readonly #live = new LiveController(this, { project: () => this.projectId });
   readonly #locale = new LocaleController(this);
   readonly #internals = this.attachInternals();
 
   /** The action whose request is in flight. */
-  @state() private busy: ContainerAction | undefined;
+  private busy: ContainerAction | undefined;
   /** The delete confirmation is showing. */
-  @state() private confirming = false;
+  private confirming = false;
 
   #controller: AbortController | undefined;
   #shown: ContainerStatus | undefined;
@@ -131,22 +141,22 @@ export class LiveContainerActions extends LitElement {
   #focusWasInside = false;
 
   /** The project acted on; its status and URL come from the nearest `<sse-provider>`. */
-  @property({ attribute: 'project-id' }) projectId?: string;
+  projectId?: string;
 
   /** Base path of the REST endpoints; when set, requests bypass the provider and use `fetch`. */
-  @property({ attribute: 'api-base' }) apiBase?: string;
+  apiBase?: string;
 
   /** The status whose buttons are shown; reflects the store's under a provider. */
-  @property({ reflect: true }) status?: ContainerStatus;
+  status?: ContainerStatus;
 
   /** The project's URL, for Open (the store's wins under a provider). */
-  @property() url?: string;
+  url?: string;
 
   /** Shows a Delete button (with a confirmation step). */
-  @property({ type: Boolean, reflect: true }) deletable = false;
+  deletable = false;
 
   /** Milliseconds to wait for an answer before reporting `action-error` with status 0; 0 waits forever. */
-  @property({ type: Number }) timeout = 30000;
+  timeout = 30000;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
@@ -157,11 +156,23 @@ let presentationalSeq = 0;
 export class LiveLogsViewer extends LitElement {
   static override styles = styles;
 
+  static override properties = {
+    _streaming: { state: true },
+    _announcement: { state: true },
+    projectId: { attribute: 'project-id' },
+    entries: { attribute: false },
+    wrap: { type: Boolean, reflect: true },
+    hideTimestamps: { type: Boolean, reflect: true, attribute: 'hide-timestamps' },
+    filter: {},
+    levels: { converter: { fromAttribute: parseLevels, toAttribute: (value: LogLevel[]) => value.join(' ') } },
+    streamingTimeout: { type: Number, attribute: 'streaming-timeout' },
+  };
+
   readonly #live = new LiveController(this, { project: () => this.projectId || undefined, all: () => !this.projectId });
   readonly #locale = new LocaleController(this);
 
-  @query('[part~="log"]') private _log?: HTMLDivElement;
-  @query('[part~="rows"]') private _rows?: HTMLDivElement;
+  private get _log(): HTMLDivElement | null { return this.renderRoot.querySelector<HTMLDivElement>('[part~="log"]'); }
+  private get _rows(): HTMLDivElement | null { return this.renderRoot.querySelector<HTMLDivElement>('[part~="rows"]'); }
 
   readonly #index = new LogIndex();
   readonly #heights = new RowHeights(20, true);
@@ -212,29 +223,29 @@ export class LiveLogsViewer extends LitElement {
   #freshAfter = Infinity;
   #parsed = new Map<LogEntry, ParsedMessage>();
 
-  @state() private _streaming = false;
-  @state() private _announcement = '';
+  private _streaming = false;
+  private _announcement = '';
 
   /** The project whose log to show; without it (under a provider) every project's entries are shown. */
-  @property({ attribute: 'project-id' }) projectId?: string;
+  projectId?: string;
 
   /** Presentational entries `{ timestamp, level, message, projectId? }`, used when there is no provider. Set a new array to update. */
-  @property({ attribute: false }) entries: LogEntryInput[] = [];
+  entries: LogEntryInput[] = [];
 
   /** Wraps long lines instead of scrolling sideways. */
-  @property({ type: Boolean, reflect: true }) wrap = false;
+  wrap = false;
 
   /** Hides the timestamps (they are shown by default). */
-  @property({ type: Boolean, reflect: true, attribute: 'hide-timestamps' }) hideTimestamps = false;
+  hideTimestamps = false;
 
   /** Text filter: entries whose message contains it (case-insensitive); matches are highlighted. */
-  @property() filter = '';
+  filter = '';
 
   /** Levels to show (attribute: space-separated); none means all. Entries with no known level are always shown. */
-  @property({ converter: { fromAttribute: parseLevels, toAttribute: (value: LogLevel[]) => value.join(' ') } }) levels: LogLevel[] = [];
+  levels: LogLevel[] = [];
 
   /** Milliseconds after the last arrival for which the "Streaming" badge stays. */
-  @property({ type: Number, attribute: 'streaming-timeout' }) streamingTimeout = 2000;
+  streamingTimeout = 2000;
 
   /** True while the view follows the newest entry. */
   get following(): boolean {

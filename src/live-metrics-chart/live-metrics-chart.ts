@@ -1,5 +1,4 @@
 import { LitElement, html, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
@@ -74,11 +73,18 @@ const AXIS_FONT_SIZE = 11;
 export class LiveMetricsChart extends LitElement {
   static override styles = [tokens, unsafeCSS(uplotCss), styles];
 
+  static override properties = {
+    projectId: { attribute: 'project-id' },
+    points: { type: Number },
+    status: {},
+    metrics: { attribute: false },
+  };
+
   readonly #live = new LiveController(this, { project: () => this.projectId });
   readonly #locale = new LocaleController(this);
 
-  @query('[part~="chart"]') private _frame!: HTMLElement | null;
-  @query('.probe') private _probe!: HTMLElement | null;
+  private get _frame(): HTMLElement | null { return this.renderRoot.querySelector<HTMLElement>('[part~="chart"]'); }
+  private get _probe(): HTMLElement | null { return this.renderRoot.querySelector<HTMLElement>('.probe'); }
 
   #view: View = { state: 'unavailable' };
   /** The store's history of the shown project; undefined in presentational mode. */
@@ -109,16 +115,16 @@ export class LiveMetricsChart extends LitElement {
   };
 
   /** The project to show, from the nearest `<sse-provider>`. */
-  @property({ attribute: 'project-id' }) projectId?: string;
+  projectId?: string;
 
   /** How many of the latest points the chart shows. */
-  @property({ type: Number }) points = DEFAULT_POINTS;
+  points = DEFAULT_POINTS;
 
   /** Presentational mode: the project's status (a provider's state wins when `project-id` is set). */
-  @property() status?: ContainerStatus;
+  status?: ContainerStatus;
 
   /** Presentational mode: the history, oldest first, `time` in epoch ms; assign a new array to update. */
-  @property({ attribute: false }) metrics: readonly MetricsPoint[] = [];
+  metrics: readonly MetricsPoint[] = [];
 
   /** Diagnostics: how many times the chart's canvas has been drawn (read-only). */
   get drawCount(): number {

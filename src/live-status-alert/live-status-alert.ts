@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import type { ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
@@ -73,6 +72,16 @@ const inactiveTimeConverter = {
 export class LiveStatusAlert extends LitElement {
   static override styles = [tokens, styles];
 
+  static override properties = {
+    projectId: { attribute: 'project-id' },
+    status: { reflect: true },
+    reason: {},
+    inactiveTime: { attribute: 'inactive-time', converter: inactiveTimeConverter },
+    errorMessage: { attribute: 'error-message' },
+    step: {},
+    progress: { type: Number },
+  };
+
   readonly #live = new LiveController(this, { project: () => this.projectId });
   readonly #locale = new LocaleController(this);
   readonly #internals = this.attachInternals();
@@ -80,25 +89,25 @@ export class LiveStatusAlert extends LitElement {
   #view: AlertView | undefined;
 
   /** The project whose alert is shown, from the nearest `<sse-provider>`. */
-  @property({ attribute: 'project-id' }) projectId?: string;
+  projectId?: string;
 
   /** The status (`inactive`, `error` and `deploying` show an alert); reflects the store's under a provider. */
-  @property({ reflect: true }) status?: ContainerStatus;
+  status?: ContainerStatus;
 
   /** Why the container was paused (inactive). */
-  @property() reason?: string;
+  reason?: string;
 
   /** How long it had been idle (inactive): a display string such as `30m`, or a number of seconds. */
-  @property({ attribute: 'inactive-time', converter: inactiveTimeConverter }) inactiveTime?: string | number;
+  inactiveTime?: string | number;
 
   /** The last error (error). */
-  @property({ attribute: 'error-message' }) errorMessage?: string;
+  errorMessage?: string;
 
   /** The current deployment step (deploying). */
-  @property() step?: string;
+  step?: string;
 
   /** Deployment progress 0–100 (deploying); without it the bar is indeterminate. */
-  @property({ type: Number }) progress?: number;
+  progress?: number;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('projectId')) this.#live.sync();

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { realClock, type Clock } from '../core/clock.js';
 import type { AutoShutdown } from '../core/protocol.js';
@@ -121,6 +120,15 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
 export class LiveToastRegion extends LitElement {
   static override styles = [tokens, styles];
 
+  static override properties = {
+    position: { reflect: true },
+    duration: { type: Number },
+    max: { type: Number },
+    desktopNotifications: { type: Boolean, attribute: 'desktop-notifications' },
+    reconnectNotice: { type: Number, attribute: 'reconnect-notice' },
+    htmlFor: { attribute: 'for' },
+  };
+
   readonly #locale = new LocaleController(this);
 
   #toasts: Toast[] = [];
@@ -139,22 +147,22 @@ export class LiveToastRegion extends LitElement {
   #memory = new WeakMap<EventTarget, ConnectionMemory>();
 
   /** Where the stack sits: `bottom-end` (default), `bottom-start`, `bottom-center`, `top-*`, or `inline` (in the flow). */
-  @property({ reflect: true }) position: ToastPosition = 'bottom-end';
+  position: ToastPosition = 'bottom-end';
 
   /** Milliseconds a success or info toast stays (warnings twice as long, errors until dismissed). */
-  @property({ type: Number }) duration = 5000;
+  duration = 5000;
 
   /** Toasts shown at once; the oldest is dismissed to make room. */
-  @property({ type: Number }) max = 5;
+  max = 5;
 
   /** Raise desktop notifications for warnings and errors while the page is hidden. */
-  @property({ type: Boolean, attribute: 'desktop-notifications' }) desktopNotifications = false;
+  desktopNotifications = false;
 
   /** An outage shorter than this (ms) brings no "Connection restored" toast when it ends. */
-  @property({ type: Number, attribute: 'reconnect-notice' }) reconnectNotice = 3000;
+  reconnectNotice = 3000;
 
   /** The id of the `<sse-provider>` to listen to, when it is not an ancestor. */
-  @property({ attribute: 'for' }) htmlFor?: string;
+  htmlFor?: string;
 
   /**
    * The time source of the countdowns (`{ now, setTimeout, clearTimeout }`); real time by default.

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
 import type { ConnectionInfo, ConnectionState, ConnectionStats } from '../core/store.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
@@ -84,30 +83,38 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
 export class SseIndicator extends LitElement {
   static override styles = [tokens, styles];
 
+  static override properties = {
+    state: { reflect: true },
+    closedReason: { attribute: 'closed-reason', reflect: true },
+    url: {},
+    stats: { attribute: false },
+    open: { type: Boolean, reflect: true },
+  };
+
   readonly #live = new LiveController(this, { connection: true });
   readonly #locale = new LocaleController(this);
 
-  @query('[part~="trigger"]') private _trigger!: HTMLButtonElement;
-  @query('[part~="popover"]') private _popover!: HTMLElement;
+  private get _trigger(): HTMLButtonElement { return this.renderRoot.querySelector<HTMLButtonElement>('[part~="trigger"]')!; }
+  private get _popover(): HTMLElement { return this.renderRoot.querySelector<HTMLElement>('[part~="popover"]')!; }
 
   #shown: Shown = 'retrying';
   #counters: IndicatorStats | undefined;
   #lastError: string | undefined;
 
   /** The connection state: `connecting`, `open` or `closed`. Reflects the provider's under a provider. */
-  @property({ reflect: true }) state: ConnectionState = 'closed';
+  state: ConnectionState = 'closed';
 
   /** Why a `closed` connection is closed: `retrying` (the default), `disconnected` on request, or `unauthorized`. */
-  @property({ attribute: 'closed-reason', reflect: true }) closedReason: ClosedReason = 'retrying';
+  closedReason: ClosedReason = 'retrying';
 
   /** The SSE endpoint shown as `GET <url>`; the provider's under a provider. */
-  @property() url = '';
+  url = '';
 
   /** The message counters listed in the popover; the provider's live counters under a provider. */
-  @property({ attribute: false }) stats?: IndicatorStats;
+  stats?: IndicatorStats;
 
   /** Whether the popover is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { LiveClient, type ClientEvent } from '../core/client.js';
 import { requestJson } from '../core/rest.js';
 import type { ShareMessage, TabShare } from '../core/tab-share.js';
@@ -65,6 +64,27 @@ export class SseProvider extends LitElement {
     }
   `;
 
+  static override properties = {
+    url: {},
+    mock: { type: Boolean, reflect: true },
+    withCredentials: { type: Boolean, attribute: 'with-credentials' },
+    snapshotUrl: { attribute: 'snapshot-url' },
+    apiBase: { attribute: 'api-base' },
+    reconnectMin: { type: Number, attribute: 'reconnect-min' },
+    reconnectMax: { type: Number, attribute: 'reconnect-max' },
+    metricsHistory: { type: Number, attribute: 'metrics-history' },
+    logLimit: { type: Number, attribute: 'log-limit' },
+    maxProjects: { type: Number, attribute: 'max-projects' },
+    transport: { reflect: true },
+    headers: { attribute: false },
+    staleTimeout: { type: Number, attribute: 'stale-timeout' },
+    shared: { type: Boolean, reflect: true },
+    pauseHidden: { type: Boolean, attribute: 'pause-hidden' },
+    state: { reflect: true },
+    mockBackend: { attribute: false },
+    eventSourceFactory: { attribute: false },
+  };
+
   /** The state of every project under this provider. A stable object for the element's lifetime. */
   readonly store = new LiveStore();
 
@@ -98,65 +118,65 @@ export class SseProvider extends LitElement {
   }
 
   /** The SSE endpoint. */
-  @property() url = '';
+  url = '';
 
   /** Use the bundled mock backend instead of the network. */
-  @property({ type: Boolean, reflect: true }) mock = false;
+  mock = false;
 
   /** Send cookies with a cross-origin stream. */
-  @property({ type: Boolean, attribute: 'with-credentials' }) withCredentials = false;
+  withCredentials = false;
 
   /** An optional `GET` of the project list, applied on every (re)connect to reconcile state. */
-  @property({ attribute: 'snapshot-url' }) snapshotUrl = '';
+  snapshotUrl = '';
 
   /** Base path of the REST endpoints used by the action buttons. */
-  @property({ attribute: 'api-base' }) apiBase = '/api';
+  apiBase = '/api';
 
   /** The smallest reconnect delay, in ms. */
-  @property({ type: Number, attribute: 'reconnect-min' }) reconnectMin = 1000;
+  reconnectMin = 1000;
 
   /** The largest reconnect delay, in ms. */
-  @property({ type: Number, attribute: 'reconnect-max' }) reconnectMax = 30000;
+  reconnectMax = 30000;
 
   /** Metrics points kept per project. */
-  @property({ type: Number, attribute: 'metrics-history' }) metricsHistory = 300;
+  metricsHistory = 300;
 
   /** Log entries kept per project; older ones are dropped and counted in `stats.dropped`. */
-  @property({ type: Number, attribute: 'log-limit' }) logLimit = 5000;
+  logLimit = 5000;
 
   /** Projects kept; beyond it the least recently updated one that no element shows is evicted. */
-  @property({ type: Number, attribute: 'max-projects' }) maxProjects = 5000;
+  maxProjects = 5000;
 
   /** `eventsource` (the browser's, default) or `fetch` (streaming fetch: headers, `retry:`, heartbeats visible). */
-  @property({ reflect: true }) transport: 'eventsource' | 'fetch' = 'eventsource';
+  transport: 'eventsource' | 'fetch' = 'eventsource';
 
   /**
    * Request headers for the `fetch` transport, e.g. `{ Authorization: 'Bearer …' }`, or a function
    * (may be async) returning them, called on every connect so tokens can refresh. Changing it does
    * not reconnect by itself.
    */
-  @property({ attribute: false }) headers: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  headers: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
 
   /** No message or heartbeat for this many ms → the stream is treated as dead and reopened. 0 = off. */
-  @property({ type: Number, attribute: 'stale-timeout' }) staleTimeout = 0;
+  staleTimeout = 0;
 
   /**
    * Share one stream among the tabs of this origin that point at the same URL: one leader tab holds
    * the connection and relays what it receives. Where Web Locks are missing, each tab connects itself.
    */
-  @property({ type: Boolean, reflect: true }) shared = false;
+  shared = false;
 
   /** Close the stream while the tab is hidden and resume (with the last id) when it is shown. */
-  @property({ type: Boolean, attribute: 'pause-hidden' }) pauseHidden = false;
+  pauseHidden = false;
 
   /** The connection state: `connecting`, `open` or `closed`. Reflected as an attribute. */
-  @property({ reflect: true }) state: ConnectionState = 'closed';
+  state: ConnectionState = 'closed';
 
   /** The mock backend used in mock mode; a default simulation when not set. Setting it implies `mock`. */
-  @property({ attribute: false }) mockBackend: MockBackend | undefined;
+  mockBackend: MockBackend | undefined;
 
   /** Opens streams; the browser's `EventSource` by default. Inject one to use another client. */
-  @property({ attribute: false }) eventSourceFactory: EventSourceFactory | undefined;
+  eventSourceFactory: EventSourceFactory | undefined;
 
   /** The message counters: `applied + rejected + ignored + duplicates = received`. */
   get stats(): ConnectionStats {
