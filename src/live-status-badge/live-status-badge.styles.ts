@@ -79,6 +79,12 @@ export const styles = css`
     animation: badge-spin var(--badge-spin-duration, 0.9s) linear infinite;
   }
 
+  /* Off-screen badges do not animate (see the class). */
+  :host(:state(offscreen)) .pulse,
+  :host(:state(offscreen)) .spinner {
+    animation: none;
+  }
+
   @keyframes badge-pulse {
     0% {
       transform: scale(0.55);
