@@ -14,6 +14,10 @@ const ES: Record<string, string> = { running: 'Activo', deploying: 'Desplegando'
 
 const part = (el: LiveStatusBadge, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const label = (el: LiveStatusBadge) => part(el, 'label')!.textContent!.trim();
+const animation = (el: LiveStatusBadge, name: string) => getComputedStyle(part(el, name)!).animationName;
+/** Waits until the part's animation is `name`: a badge animates once the page's observer has seen it. */
+const animates = (el: LiveStatusBadge, name: string, keyframes: string) =>
+  until(() => animation(el, name) === keyframes, `${name} to be ${keyframes}`);
 
 /** A provider whose store the test drives directly (no url, no mock: it never connects). */
 async function inProvider(badges: string) {
@@ -46,11 +50,11 @@ describe('<live-status-badge>', () => {
       const el = await fixture<LiveStatusBadge>(html`<live-status-badge status="running"></live-status-badge>`);
       expect(part(el, 'pulse')).to.exist;
       expect(part(el, 'spinner')).to.not.exist;
-      expect(getComputedStyle(part(el, 'pulse')!).animationName).to.equal('badge-pulse');
+      await animates(el, 'pulse', 'badge-pulse');
       el.status = 'deploying';
       await el.updateComplete;
       expect(part(el, 'pulse')).to.not.exist;
-      expect(getComputedStyle(part(el, 'spinner')!).animationName).to.equal('badge-spin');
+      await animates(el, 'spinner', 'badge-spin');
       for (const status of ['stopped', 'inactive', 'error'] as const) {
         el.status = status;
         await el.updateComplete;
@@ -305,8 +309,49 @@ describe('<live-status-badge>', () => {
       expect(part(deploying, 'spinner')!.getAnimations()).to.have.length(0);
 
       await emulateMedia({ reducedMotion: 'no-preference' });
-      expect(getComputedStyle(part(running, 'pulse')!).animationName).to.equal('badge-pulse');
-      expect(getComputedStyle(part(deploying, 'spinner')!).animationName).to.equal('badge-spin');
+      await animates(running, 'pulse', 'badge-pulse');
+      await animates(deploying, 'spinner', 'badge-spin');
+    });
+  });
+
+  describe('off screen', () => {
+    afterEach(() => window.scrollTo(0, 0));
+
+    it('animates only while in the viewport', async () => {
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <live-status-badge status="running"></live-status-badge>
+        <div style="height: 300vh"></div>
+        <live-status-badge status="running"></live-status-badge>
+        <live-status-badge status="deploying"></live-status-badge>
+      </div>`);
+      const [seen, below, spinning] = [...wrapper.querySelectorAll('live-status-badge')];
+      await animates(seen!, 'pulse', 'badge-pulse');
+      await frames(3);
+      expect(animation(below!, 'pulse')).to.equal('none');
+      expect(part(below!, 'pulse')!.getAnimations()).to.have.length(0);
+      expect(animation(spinning!, 'spinner')).to.equal('none');
+
+      below!.scrollIntoView();
+      await animates(below!, 'pulse', 'badge-pulse');
+      await animates(spinning!, 'spinner', 'badge-spin');
+      await until(() => animation(seen!, 'pulse') === 'none', 'the badge scrolled away to stop');
+
+      // A status that animates again after one that does not is watched again.
+      below!.status = 'stopped';
+      await below!.updateComplete;
+      below!.status = 'running';
+      await below!.updateComplete;
+      await animates(below!, 'pulse', 'badge-pulse');
+    });
+
+    it('stops watching when removed, and watches again when put back', async () => {
+      const wrapper = await fixture<HTMLDivElement>(html`<div><live-status-badge status="running"></live-status-badge></div>`);
+      const el = wrapper.firstElementChild as LiveStatusBadge;
+      await animates(el, 'pulse', 'badge-pulse');
+      el.remove();
+      document.body.append(el);
+      await animates(el, 'pulse', 'badge-pulse');
+      el.remove();
     });
   });
 

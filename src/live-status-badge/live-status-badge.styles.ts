@@ -10,6 +10,10 @@ export const styles = css`
     max-width: 100%;
     font-size: var(--badge-font-size, 0.75rem);
     line-height: 1.25;
+    /* Each badge paints on its own: when a neighbour's label changes width and this badge moves,
+       its painting is reused, not redone. Looks the same; the host has no baseline of its own. */
+    contain: layout style;
+    transform: translate(0);
   }
 
   .base {
@@ -77,6 +81,12 @@ export const styles = css`
   }
   .spinner {
     animation: badge-spin var(--badge-spin-duration, 0.9s) linear infinite;
+  }
+
+  /* Off-screen badges do not animate (see the class). */
+  :host(:state(offscreen)) .pulse,
+  :host(:state(offscreen)) .spinner {
+    animation: none;
   }
 
   @keyframes badge-pulse {

@@ -2,13 +2,15 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
+import { intersections } from '../shared/observers.js';
 import { tokens } from '../shared/tokens.js';
 import { styles } from './live-status-badge.styles.js';
 import './live-status-badge.messages.js';
 
 /**
  * A container's status as a compact pill: a coloured icon and a text label, so colour is never the
- * only cue. Running pulses and deploying spins; both stop under `prefers-reduced-motion`.
+ * only cue. Running pulses and deploying spins; both stop under `prefers-reduced-motion`, and a badge
+ * out of the viewport keeps still until it scrolls into view.
  *
  * Inside an `<sse-provider>` it shows the status of `project-id` from the shared store; a project
  * the provider does not know shows a neutral "Unknown" badge. Alone, it shows its `status`
@@ -59,6 +61,9 @@ export class LiveStatusBadge extends LitElement {
   #since: number | undefined;
   /** The language last rendered. */
   #lang = '';
+  /** Whether the shared IntersectionObserver watches this badge: only while it animates. */
+  #watched = false;
+  readonly #internals = this.attachInternals();
 
   /** The project whose status is shown, from the nearest `<sse-provider>`. */
   declare projectId: string | undefined;
@@ -72,6 +77,16 @@ export class LiveStatusBadge extends LitElement {
   constructor() {
     super();
     this.announce = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#watch();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#watch();
   }
 
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
@@ -95,6 +110,31 @@ export class LiveStatusBadge extends LitElement {
       this.#since = undefined;
     }
     this.#shown = isContainerStatus(this.status) ? this.status : undefined;
+  }
+
+  protected override updated(): void {
+    this.#watch();
+  }
+
+  /**
+   * Animation runs only while the badge is in the viewport: a page of a thousand badges would
+   * otherwise tick hundreds of animations nobody sees, on the main thread and the compositor. Only
+   * a badge that animates is watched, and it stays still until the observer first says it is seen.
+   */
+  #watch(): void {
+    const animates = this.isConnected && (this.#shown === 'running' || this.#shown === 'deploying');
+    if (animates === this.#watched) return;
+    this.#watched = animates;
+    if (animates) {
+      this.#internals.states.add('offscreen');
+      intersections.observe(this, (entry) => {
+        if (entry.isIntersecting) this.#internals.states.delete('offscreen');
+        else this.#internals.states.add('offscreen');
+      });
+    } else {
+      intersections.unobserve(this);
+      this.#internals.states.delete('offscreen');
+    }
   }
 
   override render() {

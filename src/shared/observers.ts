@@ -39,3 +39,6 @@ export function sharedObserver<E extends { target: Element }>(create: (notify: (
 
 /** The page's one ResizeObserver, for every element that follows its size. */
 export const resizes = sharedObserver<ResizeObserverEntry>((notify) => new ResizeObserver(notify));
+
+/** The page's one IntersectionObserver on the viewport, for every element that only works while seen. */
+export const intersections = sharedObserver<IntersectionObserverEntry>((notify) => new IntersectionObserver(notify));
