@@ -78,6 +78,18 @@ describe('<live-status-badge>', () => {
       expect(colours.get('error')).to.not.equal(colours.get('stopped'));
     });
 
+    it('changes status in place: the icon keeps its nodes, so a busy dashboard creates none', async () => {
+      const el = await fixture<LiveStatusBadge>(html`<live-status-badge status="running"></live-status-badge>`);
+      const nodes = [...part(el, 'icon')!.querySelectorAll('*')];
+      for (const status of [...STATUSES, 'unknown', 'running'] as ContainerStatus[]) {
+        el.status = status;
+        await el.updateComplete;
+        const now = [...part(el, 'icon')!.querySelectorAll('*')];
+        expect(now.length, status).to.equal(nodes.length);
+        now.forEach((node, i) => expect(node === nodes[i], `${status}: node ${i} kept`).to.equal(true));
+      }
+    });
+
     it('shows a neutral "Unknown" state without a status or with one it does not know', async () => {
       const none = await fixture<LiveStatusBadge>(html`<live-status-badge></live-status-badge>`);
       expect(label(none)).to.equal('Unknown');

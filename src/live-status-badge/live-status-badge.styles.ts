@@ -65,6 +65,27 @@ export const styles = css`
     display: block;
     width: 100%;
     height: 100%;
+    fill: currentColor;
+    fill-rule: evenodd;
+    stroke: currentColor;
+    stroke-width: 0;
+  }
+  .deploying path,
+  .unknown path {
+    fill: none;
+  }
+  .deploying path {
+    stroke-width: 2.25;
+  }
+  .deploying .shape {
+    stroke-opacity: 0.25;
+  }
+  .deploying .arc {
+    stroke-linecap: round;
+  }
+  .unknown path {
+    stroke-width: 1.75;
+    stroke-dasharray: 2.75 2.25;
   }
   .label {
     overflow: hidden;
@@ -72,20 +93,24 @@ export const styles = css`
   }
 
   .pulse {
+    display: none;
     position: absolute;
     inset: 0;
     border-radius: 50%;
     background: currentColor;
     opacity: 0;
+  }
+  .running .pulse {
+    display: block;
     animation: badge-pulse var(--badge-pulse-duration, 1.8s) cubic-bezier(0.2, 0.6, 0.4, 1) infinite;
   }
-  .spinner {
+  .deploying svg {
     animation: badge-spin var(--badge-spin-duration, 0.9s) linear infinite;
   }
 
   /* Off-screen badges do not animate (see the class). */
   :host(:state(offscreen)) .pulse,
-  :host(:state(offscreen)) .spinner {
+  :host(:state(offscreen)) svg {
     animation: none;
   }
 
@@ -107,8 +132,8 @@ export const styles = css`
   }
 
   @media (prefers-reduced-motion: reduce) {
-    .pulse,
-    .spinner {
+    .running .pulse,
+    .deploying svg {
       animation: none;
     }
     .pulse {

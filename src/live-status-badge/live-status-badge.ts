@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
@@ -139,40 +139,33 @@ export class LiveStatusBadge extends LitElement {
 
   override render() {
     const status = this.#shown;
-    const label = this.#locale.t(status ?? 'unknown');
+    const key = status ?? 'unknown';
+    const label = this.#locale.t(key);
     const title =
       status && this.#since !== undefined ? this.#locale.t('badge.since', { status: label, time: this.#locale.time(this.#since) }) : undefined;
-    return html`<span part="base" class="base ${status ?? 'unknown'}" role=${this.announce ? 'status' : nothing} title=${title ?? nothing}
-      ><span part="icon" class="icon" aria-hidden="true">${icon(status)}</span><span part="label" class="label">${label}</span></span
+    // One structure for every status: a change of status rewrites a class, two path outlines and
+    // the label, and creates no node (a dashboard's badges change many times a second).
+    const [shape, arc] = SHAPES[key];
+    return html`<span part="base" class="base ${key}" role=${this.announce ? 'status' : nothing} title=${title ?? nothing}
+      ><span part="icon" class="icon" aria-hidden="true"
+        ><span part=${status === 'running' ? 'pulse' : nothing} class="pulse"></span
+        ><svg part=${status === 'deploying' ? 'spinner' : nothing} viewBox="0 0 16 16"
+          ><path class="shape" d=${shape} /><path class="arc" d=${arc ?? nothing} /></svg></span
+      ><span part="label" class="label">${label}</span></span
     >`;
   }
 }
 
-// Each status has its own shape, so the badge reads without colour: a dot, a spinner, a square,
-// pause bars, an exclamation mark, and a dashed ring for "unknown".
-function icon(status: ContainerStatus | undefined): TemplateResult {
-  switch (status) {
-    case 'running':
-      return html`<span part="pulse" class="pulse"></span
-        ><svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5" fill="currentColor" /></svg>`;
-    case 'deploying':
-      return html`<svg part="spinner" class="spinner" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="2.25">
-        <circle cx="8" cy="8" r="5.5" stroke-opacity=".25" />
-        <path d="M8 2.5a5.5 5.5 0 0 1 5.5 5.5" stroke-linecap="round" />
-      </svg>`;
-    case 'stopped':
-      return html`<svg viewBox="0 0 16 16"><rect x="3.5" y="3.5" width="9" height="9" rx="1.5" fill="currentColor" /></svg>`;
-    case 'inactive':
-      return html`<svg viewBox="0 0 16 16" fill="currentColor">
-        <rect x="3.75" y="3" width="3" height="10" rx="1" /><rect x="9.25" y="3" width="3" height="10" rx="1" />
-      </svg>`;
-    case 'error':
-      return html`<svg viewBox="0 0 16 16">
-        <path fill="currentColor" fill-rule="evenodd" d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1ZM7 4h2v5H7Zm0 6.5h2v2H7Z" />
-      </svg>`;
-    default:
-      return html`<svg viewBox="0 0 16 16">
-        <circle cx="8" cy="8" r="5.25" fill="none" stroke="currentColor" stroke-width="1.75" stroke-dasharray="2.75 2.25" />
-      </svg>`;
-  }
-}
+/**
+ * Each status has its own shape, so the badge reads without colour: a dot (it pulses), a ring with
+ * a spinning arc, a square, pause bars, an exclamation mark, and a dashed ring for "unknown". The
+ * styles say which outlines are filled and which are stroked.
+ */
+const SHAPES: Record<ContainerStatus | 'unknown', [shape: string, arc?: string]> = {
+  running: ['M8 3.5a4.5 4.5 0 1 1 0 9a4.5 4.5 0 1 1 0-9Z'],
+  deploying: ['M8 2.5a5.5 5.5 0 1 1 0 11a5.5 5.5 0 1 1 0-11Z', 'M8 2.5a5.5 5.5 0 0 1 5.5 5.5'],
+  stopped: ['M5 3.5h6A1.5 1.5 0 0 1 12.5 5v6a1.5 1.5 0 0 1-1.5 1.5H5A1.5 1.5 0 0 1 3.5 11V5A1.5 1.5 0 0 1 5 3.5Z'],
+  inactive: ['M4.75 3h1a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1ZM10.25 3h1a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1h-1a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Z'],
+  error: ['M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1ZM7 4h2v5H7Zm0 6.5h2v2H7Z'],
+  unknown: ['M8 2.75a5.25 5.25 0 1 1 0 10.5a5.25 5.25 0 1 1 0-10.5Z'],
+};
