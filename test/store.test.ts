@@ -3,7 +3,7 @@ import { LiveStore } from '../src/core/store.js';
 import { Ring } from '../src/core/ring.js';
 import { MetricsHistory } from '../src/core/metrics-history.js';
 import type { ProtocolEvent } from '../src/core/protocol.js';
-import { nextFrame } from './helpers.js';
+import { nextFrame, until } from './helpers.js';
 
 const log = (projectId: string, message: string, level: 'info' | 'error' = 'info', extra: object = {}): ProtocolEvent => ({
   type: 'deployment_progress',
@@ -113,6 +113,45 @@ describe('LiveStore', () => {
     await nextFrame();
     await nextFrame();
     expect(calls).to.equal(2);
+  });
+
+  it('spreads a pass that overran its frame over the next frames, telling each project once per frame and losing none', async () => {
+    const store = new LiveStore();
+    const ids = Array.from({ length: 100 }, (_, i) => `p${i}`);
+    let frame = 0;
+    const told = new Map<string, number[]>();
+    for (const id of ids) {
+      store.subscribe(id, () => {
+        told.set(id, [...(told.get(id) ?? []), frame]);
+        // A slow render: 100 of them take about 50 ms, well over a frame.
+        const until = performance.now() + 0.5;
+        while (performance.now() < until);
+      });
+    }
+    const tick = () => {
+      frame += 1;
+      raf = requestAnimationFrame(tick);
+    };
+    let raf = requestAnimationFrame(tick);
+    const passFrames = async () => {
+      told.clear();
+      for (const id of ids) store.apply(status(id, 'running'));
+      await until(() => told.size === ids.length, 'every project to be told');
+      // The frames the listeners ran in.
+      return new Set([...told.values()].flat()).size;
+    };
+    try {
+      expect(await passFrames(), 'the first pass tells everyone at once').to.equal(1);
+      // The first pass measured itself: the next ones tell fewer projects per frame.
+      const frames = await passFrames();
+      expect(frames).to.be.greaterThan(1);
+      for (const [id, at] of told) expect(at, `${id} told once`).to.have.length(1);
+      const perFrame = new Map<number, number>();
+      for (const [at] of told.values()) perFrame.set(at!, (perFrame.get(at!) ?? 0) + 1);
+      expect(Math.max(...perFrame.values()), 'fewer at once').to.be.lessThan(100);
+    } finally {
+      cancelAnimationFrame(raf);
+    }
   });
 
   it('stops telling a listener after it unsubscribes', async () => {

@@ -88,6 +88,37 @@ const defaultSchedule = (flush: () => void): void => {
   else setTimeout(flush, 16);
 };
 
+/**
+ * Main-thread time a notification pass may cost, with the renders, style, layout and paint it
+ * causes, before later passes tell fewer projects: well under the 50 ms of a long task.
+ */
+const FRAME_BUDGET_MS = 20;
+/** The fewest watched projects a pass tells, however slow the page. */
+const MIN_PER_PASS = 16;
+
+/**
+ * Runs `done` in the first task after the current one — after the frame being rendered, when
+ * called from an animation frame callback. One channel for the page: a port with a listener stays
+ * alive while entangled, so a channel per store would keep every store alive.
+ */
+const afterFrame = (() => {
+  let queue: (() => void)[] = [];
+  let channel: MessageChannel | undefined;
+  return (done: () => void): boolean => {
+    if (typeof MessageChannel !== 'function' || typeof performance === 'undefined') return false;
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const ready = queue;
+        queue = [];
+        for (const callback of ready) callback();
+      };
+    }
+    if (queue.push(done) === 1) channel.port2.postMessage(null);
+    return true;
+  };
+})();
+
 export function createStats(transport: ConnectionStats['transport'] = 'eventsource'): ConnectionStats {
   return { received: 0, applied: 0, rejected: 0, ignored: 0, duplicates: 0, reconnects: 0, dropped: 0, evicted: 0, stale: 0, transport };
 }
@@ -118,6 +149,8 @@ export class LiveStore {
   #dirty = new Set<string>();
   #connectionDirty = false;
   #scheduled = false;
+  /** Watched projects a scheduled pass tells at most: unlimited until a pass went over budget. */
+  #perPass = Infinity;
 
   constructor(options: StoreOptions = {}) {
     this.metricsHistory = positive(options.metricsHistory, 300);
@@ -294,17 +327,56 @@ export class LiveStore {
 
   /** Runs the pending notifications now instead of at the next frame. */
   flush(): void {
+    this.#notify(Infinity);
+  }
+
+  /** Tells the listeners of up to `limit` watched projects that changed; returns how many it told. */
+  #notify(limit: number): number {
     this.#scheduled = false;
-    const dirty = [...this.#dirty];
     const connection = this.#connectionDirty;
-    this.#dirty.clear();
     this.#connectionDirty = false;
+    const dirty: string[] = [];
+    let told = 0;
+    for (const id of this.#dirty) {
+      if (this.#listeners.has(id)) {
+        if (told === limit) break;
+        told += 1;
+      }
+      dirty.push(id);
+    }
+    // Taken out before any listener runs, so a change made by a listener is told in the next pass.
+    for (const id of dirty) this.#dirty.delete(id);
     for (const id of dirty) {
       const set = this.#listeners.get(id);
       if (set) for (const listener of [...set]) listener();
     }
     if (dirty.length > 0) for (const listener of [...this.#anyListeners]) listener();
     if (connection) for (const listener of [...this.#connectionListeners]) listener();
+    // Projects left for the next frame.
+    if (this.#dirty.size > 0) this.#request();
+    return told;
+  }
+
+  /**
+   * A scheduled pass. Each one measures what it cost the main thread, up to the end of the frame
+   * it rendered; when that goes over the frame budget (hundreds of elements changing in every
+   * frame), the next passes tell only as many projects as fitted, oldest changes first, and the
+   * rest wait a frame. However many elements a page holds, no frame becomes a long task; each
+   * element still renders at most once per frame, and no change is lost, only told a frame later.
+   */
+  #pass(): void {
+    const start = typeof performance === 'undefined' ? 0 : performance.now();
+    const told = this.#notify(this.#perPass);
+    if (told === 0) return;
+    afterFrame(() => {
+      const cost = performance.now() - start;
+      if (cost > FRAME_BUDGET_MS) {
+        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / cost));
+      } else if (cost < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
+        // Fast again: let more through, doubling, until there is no limit at all.
+        this.#perPass = this.#perPass >= 4096 ? Infinity : this.#perPass * 2;
+      }
+    });
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -378,7 +450,7 @@ export class LiveStore {
     if (this.#scheduled) return;
     this.#scheduled = true;
     this.#schedule(() => {
-      if (this.#scheduled) this.flush();
+      if (this.#scheduled) this.#pass();
     });
   }
 }
