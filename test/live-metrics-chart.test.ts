@@ -370,6 +370,59 @@ describe('<live-metrics-chart>', () => {
       expect(observed.size).to.equal(0);
     });
 
+    it('renders a chart whose data comes once a second once a second, sooner when another chart needs it', async () => {
+      const provider = await fixture<SseProvider>(html`
+        <sse-provider><div style="width: 400px">
+          <live-metrics-chart project-id="slow"></live-metrics-chart>
+          <live-metrics-chart project-id="fast"></live-metrics-chart>
+        </div></sse-provider>
+      `);
+      const [slow, fast] = [...provider.querySelectorAll('live-metrics-chart')] as LiveMetricsChart[];
+      const point = (projectId: string) => provider.store.apply({ type: 'metrics_updated', data: { projectId, cpu: 10, memory: 100, requests: 1, uptime: '1m' } });
+      for (const projectId of ['slow', 'fast']) {
+        provider.store.apply({ type: 'container_status_changed', data: { projectId, newStatus: 'running', timestamp: '2026-01-01T00:00:00Z' } });
+        point(projectId);
+      }
+      await chartReady(slow!);
+      await chartReady(fast!);
+
+      // The element's clock runs a second ahead for every point of the slow project.
+      const realNow = performance.now.bind(performance);
+      let ahead = 0;
+      performance.now = () => realNow() + ahead;
+      const waits: number[] = [];
+      const realTimeout = window.setTimeout;
+      window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]) => {
+        waits.push(ms ?? 0);
+        return realTimeout(handler, ms, ...rest);
+      }) as typeof window.setTimeout;
+      try {
+        for (let i = 0; i < 3; i++) {
+          ahead += 1000;
+          const draws = slow!.drawCount;
+          point('slow');
+          await until(() => slow!.drawCount > draws, 'the slow chart to draw');
+        }
+        // The last wait followed the data: one second, not a quarter.
+        expect(waits).to.include(1000);
+
+        // The slow chart waits for a tick a second away; a point for the fast chart brings it forward.
+        ahead += 1000;
+        const slowDraws = slow!.drawCount;
+        const fastDraws = fast!.drawCount;
+        const start = realNow();
+        point('slow');
+        await nextFrame();
+        point('fast');
+        await until(() => slow!.drawCount > slowDraws, 'the slow chart to draw');
+        expect(realNow() - start).to.be.below(900);
+        expect(fast!.drawCount).to.be.greaterThan(fastDraws);
+      } finally {
+        window.setTimeout = realTimeout;
+        performance.now = realNow;
+      }
+    });
+
     it('leaves nothing running after removal and rebuilds the chart when put back', async () => {
       const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 500px"><live-metrics-chart status="running" .metrics=${series(3)}></live-metrics-chart></div>`);
       const el = wrapper.querySelector('live-metrics-chart')!;

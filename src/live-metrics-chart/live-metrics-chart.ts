@@ -92,6 +92,10 @@ export class LiveMetricsChart extends LitElement {
   /** What the chart last showed, to tell whether there is anything new to draw. */
   #source: unknown;
   #version = -1;
+  /** The project's version and the time at the last render, to tell how often new data arrives. */
+  #arrival = { version: 0, time: 0 };
+  /** How long a render waits for the shared tick: about as long as the data takes to change. */
+  #interval = MIN_INTERVAL;
   #lang = '';
   // Reused for every draw: filled in place, handed to uPlot as subarray views.
   #time = new Float64Array(DEFAULT_POINTS);
@@ -133,11 +137,12 @@ export class LiveMetricsChart extends LitElement {
 
   /**
    * Renders after the first wait for the charts' shared tick, so that every chart that changed
-   * since the last tick renders in the same frame: fifty charts each updated once a second cost a
-   * few frames a second instead of fifty.
+   * since the last tick renders in the same frame: fifty charts each updated once a second cost
+   * one frame a second instead of fifty. The wait follows the data: a chart whose project changes
+   * once a second waits up to a second, one that changes faster renders every quarter second.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.hasUpdated) await paintTick();
+    if (this.hasUpdated) await paintTick(this.#interval);
     super.scheduleUpdate();
   }
 
@@ -195,6 +200,7 @@ export class LiveMetricsChart extends LitElement {
       latest = this.metrics[length - 1];
       source = this.metrics;
     }
+    this.#measureArrivals(source, version);
     const lang = this.#locale.lang;
     if (source !== this.#source || version !== this.#version || lang !== this.#lang) {
       this.#source = source;
@@ -219,6 +225,19 @@ export class LiveMetricsChart extends LitElement {
     if (!frame) return;
     if (this.#view.state === 'running') this.#chart?.ctx.canvas.setAttribute('aria-label', this.#view.label);
     this.#draw();
+  }
+
+  /** Sets the tick wait from the project's changes per second since the last render. */
+  #measureArrivals(source: unknown, version: number): void {
+    const now = performance.now();
+    const last = this.#arrival;
+    if (source !== this.#source || this.projectId === undefined || version < last.version) {
+      this.#interval = MIN_INTERVAL;
+    } else if (version > last.version) {
+      const perChange = (now - last.time) / (version - last.version);
+      this.#interval = Math.min(MAX_INTERVAL, Math.max(MIN_INTERVAL, perChange));
+    }
+    this.#arrival = { version, time: now };
   }
 
   #running(latest: MetricsPoint, shown: number): View {
@@ -503,20 +522,39 @@ function niceCeil(value: number): number {
 let UPlot: typeof uPlot | undefined;
 let uplotLoad: Promise<boolean> | undefined;
 
-/** Milliseconds between two renders of a chart fed by a provider. */
-const PAINT_INTERVAL = 250;
-let pendingTick: Promise<void> | undefined;
+/** The shortest and longest wait, in ms, of a chart fed by a provider for the shared tick. */
+const MIN_INTERVAL = 250;
+const MAX_INTERVAL = 1000;
 
-/** Resolves in the first animation frame after the next shared tick. */
-function paintTick(): Promise<void> {
-  return (pendingTick ??= new Promise<void>((resolve) => {
-    setTimeout(() => {
-      requestAnimationFrame(() => {
-        pendingTick = undefined;
-        resolve();
-      });
-    }, PAINT_INTERVAL);
-  }));
+/** The charts' one pending tick: when it is due, its timer and the promise the charts wait on. */
+let tick: { due: number; timer: ReturnType<typeof setTimeout>; done: Promise<void>; resolve: () => void } | undefined;
+
+/**
+ * Resolves in the first animation frame after the shared tick, which comes at most `wait` ms from
+ * now: a chart that needs to render sooner than the pending tick brings it forward for every chart.
+ */
+function paintTick(wait: number): Promise<void> {
+  const due = performance.now() + wait;
+  if (tick) {
+    if (due < tick.due) {
+      clearTimeout(tick.timer);
+      tick.due = due;
+      tick.timer = setTimeout(fireTick, wait);
+    }
+    return tick.done;
+  }
+  let resolve!: () => void;
+  const done = new Promise<void>((fulfil) => (resolve = fulfil));
+  tick = { due, timer: setTimeout(fireTick, wait), done, resolve };
+  return done;
+}
+
+function fireTick(): void {
+  requestAnimationFrame(() => {
+    const fired = tick;
+    tick = undefined;
+    fired?.resolve();
+  });
 }
 
 function loadUplot(): Promise<boolean> {
