@@ -57,6 +57,15 @@ describe('<live-metrics-chart>', () => {
       expect(canvas.width).to.be.greaterThan(0);
     });
 
+    it('creates none of the uPlot parts whose styles the build leaves out', async () => {
+      const el = await fixture<LiveMetricsChart>(html`<live-metrics-chart status="running" .metrics=${series(5)}></live-metrics-chart>`);
+      await chartReady(el);
+      // The build keeps only the uPlot rules for parts the chart shows (scripts/trim-uplot-css.mjs):
+      // a part turned on here needs its classes taken out of that list.
+      const unstyled = el.shadowRoot!.querySelectorAll('.u-title, .u-legend, .u-select, [class*="u-cursor-"]');
+      expect(unstyled.length, 'uPlot parts without styles in the build').to.equal(0);
+    });
+
     it('shows the time axis as hh:mm:ss and the values on their scales', async () => {
       const wrapper = await fixture(html`<div style="width: 720px"><live-metrics-chart status="running" .metrics=${series(10)}></live-metrics-chart></div>`);
       const chart = wrapper.querySelector('live-metrics-chart')!;
