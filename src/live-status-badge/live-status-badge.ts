@@ -126,14 +126,14 @@ export class LiveStatusBadge extends LitElement {
     if (animates === this.#watched) return;
     this.#watched = animates;
     if (animates) {
-      this.#internals.states.add('offscreen');
+      this.#internals.states?.add('offscreen');
       intersections.observe(this, (entry) => {
-        if (entry.isIntersecting) this.#internals.states.delete('offscreen');
-        else this.#internals.states.add('offscreen');
+        if (entry.isIntersecting) this.#internals.states?.delete('offscreen');
+        else this.#internals.states?.add('offscreen');
       });
     } else {
       intersections.unobserve(this);
-      this.#internals.states.delete('offscreen');
+      this.#internals.states?.delete('offscreen');
     }
   }
 
