@@ -171,8 +171,12 @@ export class LiveLogsViewer extends LitElement {
   readonly #live = new LiveController(this, { project: () => this.projectId || undefined, all: () => !this.projectId });
   readonly #locale = new LocaleController(this);
 
-  private get _log(): HTMLDivElement | null { return this.renderRoot.querySelector<HTMLDivElement>('[part~="log"]'); }
-  private get _rows(): HTMLDivElement | null { return this.renderRoot.querySelector<HTMLDivElement>('[part~="rows"]'); }
+  private get _log(): HTMLDivElement | null {
+    return this.renderRoot.querySelector<HTMLDivElement>('[part~="log"]');
+  }
+  private get _rows(): HTMLDivElement | null {
+    return this.renderRoot.querySelector<HTMLDivElement>('[part~="rows"]');
+  }
 
   readonly #index = new LogIndex();
   readonly #heights = new RowHeights(20, true);

@@ -83,8 +83,12 @@ export class LiveMetricsChart extends LitElement {
   readonly #live = new LiveController(this, { project: () => this.projectId });
   readonly #locale = new LocaleController(this);
 
-  private get _frame(): HTMLElement | null { return this.renderRoot.querySelector<HTMLElement>('[part~="chart"]'); }
-  private get _probe(): HTMLElement | null { return this.renderRoot.querySelector<HTMLElement>('.probe'); }
+  private get _frame(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[part~="chart"]');
+  }
+  private get _probe(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.probe');
+  }
 
   #view: View = { state: 'unavailable' };
   /** The store's history of the shown project; undefined in presentational mode. */

@@ -94,8 +94,12 @@ export class SseIndicator extends LitElement {
   readonly #live = new LiveController(this, { connection: true });
   readonly #locale = new LocaleController(this);
 
-  private get _trigger(): HTMLButtonElement { return this.renderRoot.querySelector<HTMLButtonElement>('[part~="trigger"]')!; }
-  private get _popover(): HTMLElement { return this.renderRoot.querySelector<HTMLElement>('[part~="popover"]')!; }
+  private get _trigger(): HTMLButtonElement {
+    return this.renderRoot.querySelector<HTMLButtonElement>('[part~="trigger"]')!;
+  }
+  private get _popover(): HTMLElement {
+    return this.renderRoot.querySelector<HTMLElement>('[part~="popover"]')!;
+  }
 
   #shown: Shown = 'retrying';
   #counters: IndicatorStats | undefined;
