@@ -367,7 +367,8 @@ export class LiveStore {
   #pass(): void {
     const start = typeof performance === 'undefined' ? 0 : performance.now();
     const told = this.#notify(this.#perPass);
-    if (told === 0) return;
+    // A pass this small is never cut: measuring it would cost a task per frame for nothing.
+    if (told <= MIN_PER_PASS) return;
     afterFrame(() => {
       const cost = performance.now() - start;
       if (cost > FRAME_BUDGET_MS) {
