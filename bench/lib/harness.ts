@@ -193,16 +193,8 @@ export function shadowElementCount(root: Element): number {
 
 // ---- deterministic data --------------------------------------------------------------------------
 
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's own seeded generator, so the bench's data is made the same way as the mock's. */
+export { seededRandom as random } from '../../src/core/random.js';
 
 const WORDS = 'build image layer cache pull push deploy health check ready container port route worker queue node pod'.split(' ');
 
