@@ -76,7 +76,6 @@ async function run(cycles: number, warmup = 5) {
   await sleep(500);
   await rendered();
   const end = await collectedHeap();
-  const left = leftovers();
   return {
     cycles,
     ms,
@@ -84,15 +83,7 @@ async function run(cycles: number, warmup = 5) {
     endHeap: end,
     growth: (end - start) / start,
     trend,
-    left,
-    streamsOpened: connects,
-    // Of the watched backends, those still reachable after GC (held by something left behind), and
-    // the streams they still have open.
-    backendsWatched: backends.length,
-    backendsAlive: backends.filter((ref) => ref.deref()).length,
-    streamsOpen: backends.reduce((open, ref) => open + (ref.deref()?.connections ?? 0), 0) + getDefaultMockBackend().connections,
-    documentNodes: document.getElementsByTagName('*').length,
-    missing,
+    ...state(),
   };
 }
 
@@ -108,6 +99,8 @@ function state() {
   return {
     left: leftovers(),
     streamsOpened: connects,
+    // Of the watched backends, those still reachable after GC (held by something left behind), and
+    // the streams they still have open.
     backendsWatched: backends.length,
     backendsAlive: backends.filter((ref) => ref.deref()).length,
     streamsOpen: backends.reduce((open, ref) => open + (ref.deref()?.connections ?? 0), 0) + getDefaultMockBackend().connections,
