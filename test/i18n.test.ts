@@ -1,11 +1,13 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { LitElement } from 'lit';
 import '../src/live-status-alert/define.js';
 import '../src/live-container-actions/define.js';
 import '../src/live-toast-region/define.js';
+import '../src/live-logs-viewer/live-logs-viewer.messages.js';
 import type { LiveStatusAlert } from '../src/live-status-alert/live-status-alert.js';
 import type { LiveContainerActions } from '../src/live-container-actions/live-container-actions.js';
 import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
-import { registerMessages, translate } from '../src/shared/i18n.js';
+import { LocaleController, registerMessages, translate } from '../src/shared/i18n.js';
 import { ManualClock } from '../src/mock/index.js';
 import { until } from './helpers.js';
 
@@ -137,5 +139,82 @@ describe('i18n through the elements', () => {
   it('an invalid lang does not break rendering', async () => {
     const root = await fixture(html`<div lang="not a language!"><live-status-alert status="deploying" progress="10"></live-status-alert></div>`);
     expect(text(root.querySelector('live-status-alert')!, 'progress-value')).to.equal('10%');
+  });
+});
+
+/** A host's own element, as the library's are built: a counter through `LocaleController`. */
+class EntryCounter extends LitElement {
+  static override properties = { count: { type: Number } };
+  readonly #locale = new LocaleController(this);
+  count = 0;
+  override render() {
+    return html`<span part="counter">${this.#locale.t('logs.count', { count: this.count })}</span>`;
+  }
+}
+customElements.define('test-entry-counter', EntryCounter);
+
+describe('plural forms through Intl.PluralRules', () => {
+  // Polish: one (1), few (2–4, 22–24, …), many (5–21, 25–31, …), other (fractions).
+  registerMessages('pl', {
+    'logs.count.one': '{count} wpis',
+    'logs.count.few': '{count} wpisy',
+    'logs.count.many': '{count} wpisów',
+    'logs.count.other': '{count} wpisu',
+  });
+
+  async function counters(lang: string, counts: number[]): Promise<string[]> {
+    const root = await fixture<HTMLElement>(html`<div lang=${lang}>${counts.map((count) => html`<test-entry-counter .count=${count}></test-entry-counter>`)}</div>`);
+    const elements = [...root.querySelectorAll<EntryCounter>('test-entry-counter')];
+    await Promise.all(elements.map((element) => element.updateComplete));
+    return elements.map((element) => text(element, 'counter')!);
+  }
+
+  it('a registered language gets its own forms: Polish one, few, many and other', async () => {
+    expect(await counters('pl', [1, 3, 5, 22, 12, 1.5])).to.deep.equal(['1 wpis', '3 wpisy', '5 wpisów', '22 wpisy', '12 wpisów', '1,5 wpisu']);
+    expect(await counters('pl-PL', [2, 25])).to.deep.equal(['2 wpisy', '25 wpisów']);
+  });
+
+  it('English and Spanish keep their one and other, and the form follows a change of lang', async () => {
+    expect(await counters('en', [0, 1, 2, 1234])).to.deep.equal(['0 entries', '1 entry', '2 entries', '1,234 entries']);
+    expect(await counters('es', [1, 5])).to.deep.equal(['1 entrada', '5 entradas']);
+    const root = await fixture<HTMLElement>(html`<div lang="pl"><test-entry-counter .count=${5}></test-entry-counter></div>`);
+    const counter = root.querySelector<EntryCounter>('test-entry-counter')!;
+    await counter.updateComplete;
+    expect(text(counter, 'counter')).to.equal('5 wpisów');
+    root.setAttribute('lang', 'en');
+    await until(() => text(counter, 'counter') === '5 entries', 'the English form');
+  });
+
+  it('Arabic: all six categories, and a missing one falls back to other', async () => {
+    registerMessages('ar', {
+      'test.files.zero': 'zero {count}',
+      'test.files.one': 'one {count}',
+      'test.files.two': 'two {count}',
+      'test.files.few': 'few {count}',
+      'test.files.other': 'other {count}',
+    });
+    const digits = (n: number) => new Intl.NumberFormat('ar').format(n);
+    expect([0, 1, 2, 3, 11, 100].map((count) => translate('ar', 'test.files', { count }))).to.deep.equal([
+      `zero ${digits(0)}`,
+      `one ${digits(1)}`,
+      `two ${digits(2)}`,
+      `few ${digits(3)}`,
+      `other ${digits(11)}`, // `many`, not in the table
+      `other ${digits(100)}`,
+    ]);
+  });
+
+  it("a language without the message uses English's words with English's rules", () => {
+    // French calls 0 `one`; the English words must not read "0 entry".
+    expect(new Intl.PluralRules('fr').select(0)).to.equal('one');
+    expect(translate('fr', 'logs.count', { count: 0 })).to.equal('0 entries');
+    expect(translate('fr', 'logs.count', { count: 1 })).to.equal('1 entry');
+  });
+
+  it('the form keys still work as single messages, and a string count chooses no form', () => {
+    expect(translate('pl', 'logs.count.few', { count: '3' })).to.equal('3 wpisy');
+    expect(translate('en', 'logs.count.one', { count: '1' })).to.equal('1 entry');
+    expect(translate('en', 'logs.count', { count: '1' }), 'no plain message, no form: the key').to.equal('logs.count');
+    expect(translate('en', 'actions.groupFor', { project: 'web' })).to.equal('Actions for web');
   });
 });

@@ -105,13 +105,16 @@ describe('<live-status-alert>', () => {
     it('deploying: progress is clamped to 0–100; without it the bar is indeterminate', async () => {
       const el = await fixture<LiveStatusAlert>(html`<live-status-alert status="deploying" progress="150"></live-status-alert>`);
       expect(part(el, 'progress')!.getAttribute('aria-valuenow')).to.equal('100');
+      expect(part(el, 'progress-bar')!.style.width).to.equal('100%');
       el.progress = -3;
       await el.updateComplete;
       expect(part(el, 'progress')!.getAttribute('aria-valuenow')).to.equal('0');
+      expect(part(el, 'progress-bar')!.style.width).to.equal('0%');
       el.progress = undefined;
       el.step = undefined;
       await el.updateComplete;
       expect(part(el, 'progress')!.hasAttribute('aria-valuenow')).to.be.false;
+      expect(part(el, 'progress-bar')!.style.width, 'the indeterminate bar keeps its stylesheet width').to.equal('');
       expect(part(el, 'progress-value') == null).to.be.true;
       expect(text(el, 'message')).to.equal('Preparing deployment');
     });

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ContainerStatus } from '../core/protocol.js';
+import { cssomStyle } from '../shared/cssom-style.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
@@ -200,7 +201,7 @@ export class LiveStatusAlert extends LitElement {
             aria-valuenow=${progress ?? nothing}
             aria-valuetext=${percent ?? nothing}
           >
-            <div part="progress-bar" class="progress-bar" style=${progress === undefined ? nothing : `width: ${progress}%`}></div>
+            <div part="progress-bar" class="progress-bar" style=${cssomStyle({ width: progress === undefined ? undefined : `${progress}%` })}></div>
           </div>
           ${percent === undefined ? nothing : html`<span part="progress-value" class="progress-value" aria-hidden="true">${percent}</span>`}
         </div>

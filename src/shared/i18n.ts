@@ -4,14 +4,25 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
  * Strings and formatting. Every visible string and accessible name comes from a message table.
  * The language is the nearest `lang` attribute's, falling back from `es-MX` to `es` to `en`; it
  * changes live when `lang` changes. Hosts can register another language or override single strings
- * with `registerMessages`.
+ * with `registerMessages`. A message that depends on a number has one key per plural category of
+ * `Intl.PluralRules` (`logs.count.one`, `logs.count.few`, …), so each language brings its own forms.
  */
 
 export type Messages = Record<string, string>;
 
 const tables = new Map<string, Messages>();
 
-/** Adds (or overrides) messages for a language, e.g. `registerMessages('fr', { running: 'Actif' })`. */
+/**
+ * Adds (or overrides) messages for a language, e.g. `registerMessages('fr', { running: 'Actif' })`.
+ *
+ * A message that counts something is a set of keys, `<key>.<category>`, one per plural category
+ * the language uses — `zero`, `one`, `two`, `few`, `many`, `other`, as `Intl.PluralRules` names
+ * them — and `other`, which answers any category the table leaves out. Polish, say:
+ * `registerMessages('pl', { 'logs.count.one': '{count} wpis', 'logs.count.few': '{count} wpisy',
+ * 'logs.count.many': '{count} wpisów', 'logs.count.other': '{count} wpisu' })`. The form is chosen
+ * with the plural rules of the language whose table answers, so a language falls back to
+ * English's words and English's rules together.
+ */
 export function registerMessages(lang: string, messages: Messages): void {
   const key = lang.toLowerCase();
   tables.set(key, { ...tables.get(key), ...messages });
@@ -57,16 +68,34 @@ function chain(lang: string): string[] {
   return out;
 }
 
-/** Looks a message up for a language; `{name}` placeholders are replaced from `vars`. */
+/**
+ * Looks a message up for a language; `{name}` placeholders are replaced from `vars`, numbers
+ * formatted with `Intl` for the language. When `vars.count` is a number and the table has plural
+ * forms of `key` (`<key>.<category>`), the form is the one `Intl.PluralRules` selects for it, or
+ * `<key>.other`; `translate('pl', 'logs.count', { count: 5 })` reads `logs.count.many`.
+ */
 export function translate(lang: string, key: string, vars?: Record<string, string | number>): string {
+  const count = vars?.count;
   let text: string | undefined;
   for (const candidate of chain(lang)) {
-    text = tables.get(candidate)?.[key];
+    const table = tables.get(candidate);
+    if (!table) continue;
+    text = typeof count === 'number' ? pluralForm(table, candidate, key, count) : undefined;
+    text ??= table[key];
     if (text !== undefined) break;
   }
   text ??= key;
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => {
+    if (!(name in vars)) return match;
+    const value = vars[name]!;
+    return typeof value === 'number' ? formatter(lang).format(value) : value;
+  });
+}
+
+/** The table's form of `key` for `count` under its own language's plural rules. */
+function pluralForm(table: Messages, lang: string, key: string, count: number): string | undefined {
+  return table[`${key}.${pluralRules(lang).select(count)}`] ?? table[`${key}.other`];
 }
 
 const hosts = new Set<LocaleController>();
@@ -109,7 +138,7 @@ export class LocaleController implements ReactiveController {
     }
   }
 
-  /** The message for `key` in the element's language. */
+  /** The message for `key` in the element's language; `t('logs.count', { count: 3 })` picks the plural form. */
   t(key: string, vars?: Record<string, string | number>): string {
     return translate(this.#lang, key, vars);
   }
@@ -136,6 +165,13 @@ export class LocaleController implements ReactiveController {
 // Intl formatters are costly to build and safe to share.
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const pluralRulesByLang = new Map<string, Intl.PluralRules>();
+
+function pluralRules(lang: string): Intl.PluralRules {
+  let rules = pluralRulesByLang.get(lang);
+  if (!rules) pluralRulesByLang.set(lang, (rules = safe(() => new Intl.PluralRules(lang), () => new Intl.PluralRules('en'))));
+  return rules;
+}
 
 function formatter(lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = lang + JSON.stringify(options ?? {});
