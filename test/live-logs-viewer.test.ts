@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../src/live-logs-viewer/define.js';
 import '../src/sse-provider/define.js';
@@ -84,6 +84,27 @@ function atBottom(el: Viewer): boolean {
 function topVisibleRow(el: Viewer): HTMLElement {
   const top = log(el).getBoundingClientRect().top;
   return rows(el).find((row) => row.getBoundingClientRect().bottom > top + 0.5)!;
+}
+
+/**
+ * Presses `key` on the focused log, then waits until `done` holds and the smooth scroll has ended: a
+ * key pressed while the previous smooth scroll is finishing is dropped by Chromium, element or not.
+ */
+async function keyScroll(el: Viewer, key: string, done: () => boolean): Promise<void> {
+  const region = log(el);
+  let ended = false;
+  const onScroll = () => (ended = false);
+  const onEnd = () => (ended = true);
+  region.addEventListener('scroll', onScroll);
+  region.addEventListener('scrollend', onEnd);
+  try {
+    await sendKeys({ press: key });
+    await until(() => ended && done(), key);
+  } finally {
+    region.removeEventListener('scroll', onScroll);
+    region.removeEventListener('scrollend', onEnd);
+  }
+  await settle(el);
 }
 
 async function userScroll(el: Viewer, top: number): Promise<void> {
@@ -617,20 +638,84 @@ describe('<live-logs-viewer>', () => {
       const { el } = await streaming();
       const region = log(el);
       region.focus();
-      await sendKeys({ press: 'Home' });
-      await until(() => region.scrollTop === 0, 'Home');
-      await settle(el);
+      await keyScroll(el, 'Home', () => region.scrollTop === 0);
       expect(el.following).to.equal(false);
       expect(messageOf(topVisibleRow(el))).to.equal('line 0');
-      await sendKeys({ press: 'PageDown' });
-      await until(() => region.scrollTop > 50, 'PageDown');
+      await keyScroll(el, 'PageDown', () => region.scrollTop > region.clientHeight / 2);
       const afterPageDown = region.scrollTop;
-      await sendKeys({ press: 'End' });
-      await until(() => atBottom(el) && el.following, 'End');
+      await keyScroll(el, 'End', () => atBottom(el) && el.following);
       expect(region.scrollTop).to.be.greaterThan(afterPageDown);
-      await sendKeys({ press: 'PageUp' });
-      await until(() => !atBottom(el), 'PageUp');
+      const bottom = region.scrollTop;
+      await keyScroll(el, 'PageUp', () => region.scrollTop < bottom - region.clientHeight / 2);
       expect(el.following).to.equal(false);
+      expect(atBottom(el)).to.equal(false);
+      expect(text(el, 'jump')).to.equal('Jump to latest');
+    });
+
+    it('keeps the view where PageUp took it while lines stream in', async () => {
+      const { el, store } = await streaming();
+      const region = log(el);
+      region.focus();
+      let n = 0;
+      let streamingOn = true;
+      const stream = () => {
+        if (!streamingOn) return;
+        push(store, 'web', `streamed ${n++}`);
+        requestAnimationFrame(stream);
+      };
+      requestAnimationFrame(stream);
+      try {
+        await frames(3);
+        const start = region.scrollTop;
+        await keyScroll(el, 'PageUp', () => region.scrollTop < start - region.clientHeight / 2);
+      } finally {
+        streamingOn = false;
+      }
+      await settle(el);
+      expect(el.following).to.equal(false);
+      expect(atBottom(el), 'not pulled back to the bottom').to.equal(false);
+      const top = messageOf(topVisibleRow(el));
+      for (let i = 0; i < 5; i++) push(store, 'web', `after ${i}`);
+      await settle(el);
+      expect(messageOf(topVisibleRow(el))).to.equal(top);
+      expect(text(el, 'jump')).to.match(/^Jump to latest \(\d+ new\)$/);
+    });
+
+    it('keeps a scroll up that the browser reports together with its own scroll to the new bottom', async () => {
+      const { el, store } = await streaming();
+      const region = log(el);
+      for (let i = 0; i < 3; i++) push(store, 'web', `more ${i}`);
+      // The frame's notification, now: the element scrolls to the new bottom, and the browser will
+      // report that scroll with the next frame.
+      store.flush();
+      await el.updateComplete;
+      const bottom = region.scrollHeight - region.clientHeight;
+      expect(region.scrollTop).to.equal(bottom);
+      region.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageUp', bubbles: true, composed: true }));
+      await el.updateComplete;
+      // The first step of the smooth PageUp lands before that report: one scroll event for both.
+      region.scrollTop = bottom - 3;
+      await oneEvent(region, 'scroll');
+      await settle(el);
+      expect(el.following).to.equal(false);
+      expect(region.scrollTop, 'not pulled back to the bottom').to.equal(bottom - 3);
+      push(store, 'web', 'later');
+      await settle(el);
+      expect(region.scrollTop).to.equal(bottom - 3);
+      expect(text(el, 'jump')).to.equal('Jump to latest (1 new)');
+    });
+
+    it('stops following on a small scroll up that no key or wheel announced', async () => {
+      const { el, store } = await streaming();
+      const region = log(el);
+      const bottom = region.scrollTop;
+      // Shift+Space, a selection dragged upwards, assistive technology: the first step is within a few pixels.
+      region.scrollTop = bottom - 2;
+      await oneEvent(region, 'scroll');
+      push(store, 'web', 'arrives meanwhile');
+      await settle(el);
+      expect(el.following).to.equal(false);
+      expect(region.scrollTop, 'not pulled back to the bottom').to.equal(bottom - 2);
     });
   });
 

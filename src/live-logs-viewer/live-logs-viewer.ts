@@ -1,16 +1,16 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
 import type { LogEntry } from '../core/store.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import { hasControls, markMatches, matcher, parseAnsi, stripAnsi, type ParsedMessage } from './ansi.js';
 import { downloadText, exportEntries, exportFilename, type ExportFormat } from './export.js';
-import { LogIndex, type LogPredicate, type LogSource, type SyncResult } from './log-index.js';
+import { LogFollow, type LogWindow, type RowBox } from './log-follow.js';
+import type { LogPredicate, LogSource } from './log-index.js';
 import { styles } from './live-logs-viewer.styles.js';
-import { RowHeights } from './virtual-list.js';
 import './live-logs-viewer.messages.js';
+import { cssomStyle } from '../shared/cssom-style.js';
 import { resizes } from '../shared/observers.js';
 
 /** A log entry given by a host in presentational mode. */
@@ -41,16 +41,6 @@ declare global {
   }
 }
 
-/** Rows rendered above and below the viewport. */
-const OVERSCAN_ROWS = 8;
-/** Within this many pixels of the end, the view counts as at the bottom and follows the tail. */
-const BOTTOM_SLACK = 4;
-/** How long a new row keeps its fade-in class. */
-const FRESH_MS = 400;
-/** More rows than this in one render arrive without a fade-in. */
-const FADE_MAX_ROWS = 20;
-/** The polite summary of new entries is spoken at most this often. */
-const ANNOUNCE_MS = 5000;
 /** Correction renders allowed in a row while measured heights settle. */
 const MAX_PASSES = 4;
 const TIME_FORMAT: Intl.DateTimeFormatOptions = {
@@ -157,8 +147,6 @@ export class LiveLogsViewer extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    _streaming: { state: true },
-    _announcement: { state: true },
     projectId: { attribute: 'project-id' },
     entries: { attribute: false },
     wrap: { type: Boolean, reflect: true },
@@ -178,57 +166,35 @@ export class LiveLogsViewer extends LitElement {
     return this.renderRoot.querySelector<HTMLDivElement>('[part~="rows"]');
   }
 
-  readonly #index = new LogIndex();
-  readonly #heights = new RowHeights(20, true);
+  readonly #follow = new LogFollow({
+    source: () => this.#source(),
+    sourceKey: () => this.#sourceKey(),
+    changed: () => this.#refresh(),
+  });
   /** Presentational entries, converted once. */
   #presentational: LogEntry[] = [];
   #inputs: { length: number; first?: LogEntryInput; last?: LogEntryInput } = { length: 0 };
-  #predicate: LogPredicate | undefined;
   #markPattern: RegExp | undefined;
 
-  /** The rendered window `[#first, #first + #rendered.length)`. */
-  #first = 0;
-  #rendered: LogEntry[] = [];
+  /** The rows rendered, as the engine laid them out. */
+  #window: LogWindow = this.#follow.window;
   #reuseRows = false;
-  #padTop = 0;
-  #padBottom = 0;
   #viewportHeight = 0;
   #viewportWidth = 0;
-  #rowHeight = 20;
   /** Measure the height of a row without wrap again (after a change of layout, language or size). */
   #checkRowHeight = true;
   /** Correction renders since the last render something else asked for. */
   #passes = 0;
   #passPending = false;
-
-  #following = true;
-  /** The scroll position at the last scroll event, to tell the direction of the next. */
-  #lastUserTop = 0;
-  #newCount = 0;
-  /** The entry at the top of the viewport and how far the viewport top is into it. */
-  #anchorSeq: number | undefined;
-  #anchorDelta = 0;
-  /** The scrollTop the element set itself, so its own scroll event is not taken for the user's. */
-  #programmaticTop = NaN;
-  /** Something other than a property changed (scroll, size, follow state): render even so. */
+  /** Something other than a property changed (scroll, size, follow state, time): render even so. */
   #dirty = false;
   #relayout = false;
   #renderedLang = '';
-  #syncedKey: unknown;
   readonly #presentationalKey = {};
   #tags: Record<LogLevel, string> = { info: 'INFO', success: 'OK', warning: 'WARN', error: 'ERROR' };
-
-  #lastArrival = 0;
-  #pendingAnnounce = 0;
-  #lastAnnounce = -Infinity;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** `[seq before a render, time]` for the renders of the last `FRESH_MS`: rows after the oldest fade in. */
-  #freshMarks: [number, number][] = [];
-  #freshAfter = Infinity;
+  #announcements = 0;
+  #announcement = '';
   #parsed = new Map<LogEntry, ParsedMessage>();
-
-  private _streaming = false;
-  private _announcement = '';
 
   /** The project whose log to show; without it (under a provider) every project's entries are shown. */
   projectId?: string;
@@ -253,31 +219,30 @@ export class LiveLogsViewer extends LitElement {
 
   /** True while the view follows the newest entry. */
   get following(): boolean {
-    return this.#following;
+    return this.#follow.following;
   }
 
   /** True while the "Streaming" badge shows (entries arrived within `streaming-timeout`). */
   get streaming(): boolean {
-    return this._streaming;
+    return this.#follow.streaming;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (this._log) resizes.observe(this._log, (entry) => this.#onResize(entry.contentRect));
-    if (this._streaming || this.#pendingAnnounce > 0) this.#arm();
+    this.#follow.connect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this._log) resizes.unobserve(this._log);
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#follow.disconnect();
   }
 
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
     if (changed.size > 0 || this.#dirty || !this.hasUpdated || this.#locale.lang !== this.#renderedLang) return true;
     // A store notification for something this view does not show.
-    return !this.#index.isCurrent(this.#source());
+    return !this.#follow.isCurrent();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -286,6 +251,8 @@ export class LiveLogsViewer extends LitElement {
     this.#passPending = false;
     if (changed.has('projectId')) this.#live.sync();
     if (changed.has('entries')) this.#adoptEntries();
+    const follow = this.#follow;
+    follow.streamingTimeout = this.streamingTimeout;
     if (this.#locale.lang !== this.#renderedLang || !this.hasUpdated) {
       this.#renderedLang = this.#locale.lang;
       this.#checkRowHeight = true;
@@ -295,15 +262,30 @@ export class LiveLogsViewer extends LitElement {
     this.#relayout = false;
     if (relayout) this.#checkRowHeight = true;
     if (changed.has('filter') || changed.has('levels') || !this.hasUpdated) {
-      this.#predicate = predicateFor(this.levels, this.filter);
       this.#markPattern = matcher(this.filter, 'giu');
-      this.#apply(this.#index.setPredicate(this.#predicate, this.#source()), this.#index.lastSeq);
-      this.#syncedKey = this.#sourceKey();
+      follow.filter(predicateFor(this.levels, this.filter));
     } else {
-      this.#sync();
+      follow.sync();
     }
-    if (relayout) this.#heights.reset(this.#index.rows, this.#rowHeight, !this.wrap);
-    this.#computeWindow();
+    if (this.#parsed.size > 2000) this.#parsed.clear();
+    if (relayout) follow.relayout(!this.wrap);
+    if (follow.announcements !== this.#announcements) {
+      this.#announcements = follow.announcements;
+      const count = follow.announced;
+      this.#announcement = this.#locale.t('logs.announce', { count });
+    }
+    const previous = this.#window.entries;
+    const window = follow.layout(this.#viewport());
+    // When most rows are new (a fast stream, a long jump), rewriting the existing rows in place is
+    // cheaper than replacing them; otherwise rows are keyed by entry, so the ones that stay are kept.
+    let kept = 0;
+    if (previous.length > 0) {
+      const low = previous[0].seq;
+      const high = previous[previous.length - 1].seq;
+      for (const entry of window.entries) if (entry.seq >= low && entry.seq <= high) kept++;
+    }
+    this.#reuseRows = kept * 2 < window.entries.length;
+    this.#window = window;
   }
 
   protected override firstUpdated(): void {
@@ -318,61 +300,43 @@ export class LiveLogsViewer extends LitElement {
       this.#viewportWidth = log.clientWidth;
       this.#schedulePass();
     }
+    const follow = this.#follow;
+    const first = this.#window.first;
     const rows = this._rows?.children;
     if (rows && rows.length > 0) {
       if (this.wrap) {
-        for (let k = 0; k < rows.length; k++) this.#heights.set(this.#first + k, rows[k].getBoundingClientRect().height);
+        for (let k = 0; k < rows.length; k++) follow.heights.set(first + k, rows[k].getBoundingClientRect().height);
       } else if (this.#checkRowHeight) {
         this.#checkRowHeight = false;
         const height = rows[0].getBoundingClientRect().height;
-        if (height > 0 && Math.abs(height - this.#rowHeight) > 0.01) {
+        if (height > 0 && Math.abs(height - follow.heights.estimate) > 0.01) {
           // The rows' real height (fonts, a custom line height): lay out again with it.
-          this.#rowHeight = height;
-          this.#heights.reset(this.#index.rows, height, true);
+          follow.relayout(true, height);
           this.#schedulePass();
           return;
         }
       }
     }
-    this.#placeScroll(log, rows);
+    const rowBox = (row: number): RowBox | undefined => {
+      const element = rows?.[row - first];
+      if (!element) return undefined;
+      const rect = element.getBoundingClientRect();
+      return { top: rect.top - log.getBoundingClientRect().top - log.clientTop + log.scrollTop, height: rect.height };
+    };
+    if (follow.place(log, rowBox)) this.#schedulePass();
   }
 
   // ---- handlers ------------------------------------------------------------------------------
 
   #onScroll(): void {
     const log = this._log;
-    if (!log) return;
-    const top = log.scrollTop;
-    if (Math.abs(top - this.#programmaticTop) < 1) {
-      this.#programmaticTop = NaN;
-      this.#lastUserTop = top;
-      return;
-    }
-    this.#programmaticTop = NaN;
-    this.#captureAnchor(top);
-    // A smooth scroll up (PageUp, a wheel) starts inside the bottom slack: moving up never
-    // re-enables following, or the next entry would pull the view back down.
-    const movingUp = top < this.#lastUserTop - 0.5;
-    this.#lastUserTop = top;
-    const atBottom = log.scrollHeight - log.clientHeight - top <= BOTTOM_SLACK;
-    if (atBottom && !movingUp) {
-      this.#newCount = 0;
-      this.#following = true;
-    } else if (!atBottom) {
-      this.#following = false;
-    }
-    this.#dirty = true;
-    this.requestUpdate();
+    if (log && this.#follow.scrolled(log)) this.#refresh();
   }
 
   /** Scrolling up (wheel, keys, the scrollbar) stops following at once, before any new entry can pull the view down. */
   #stopFollowing(): void {
     const log = this._log;
-    if (!this.#following || !log || log.scrollHeight - log.clientHeight <= BOTTOM_SLACK) return;
-    this.#captureAnchor(log.scrollTop);
-    this.#following = false;
-    this.#dirty = true;
-    this.requestUpdate();
+    if (log && this.#follow.scrollingUp(log)) this.#refresh();
   }
 
   readonly #wheelListener = {
@@ -388,7 +352,7 @@ export class LiveLogsViewer extends LitElement {
   };
 
   #onKeyDown(event: KeyboardEvent): void {
-    if (STOP_KEYS.has(event.key)) this.#stopFollowing();
+    if (STOP_KEYS.has(event.key) || (event.key === ' ' && event.shiftKey)) this.#stopFollowing();
   }
 
   #onPointerDown(event: PointerEvent): void {
@@ -398,7 +362,7 @@ export class LiveLogsViewer extends LitElement {
 
   #onPointerUp(): void {
     const log = this._log;
-    if (!this.#following && log && log.scrollHeight - log.clientHeight - log.scrollTop <= BOTTOM_SLACK) this.scrollToLatest();
+    if (log && this.#follow.released(log)) this.#refresh();
   }
 
   readonly #onResize = (rect: DOMRectReadOnly): void => {
@@ -408,8 +372,7 @@ export class LiveLogsViewer extends LitElement {
     this.#viewportWidth = rect.width;
     this.#checkRowHeight = true;
     if (widthChanged && this.wrap) this.#relayout = true;
-    this.#dirty = true;
-    this.requestUpdate();
+    this.#refresh();
   };
 
   #onLevelClick(event: Event): void {
@@ -443,22 +406,12 @@ export class LiveLogsViewer extends LitElement {
     this._log?.focus({ preventScroll: true });
   }
 
-  readonly #tick = (): void => {
-    this.#timer = undefined;
-    const now = performance.now();
-    if (this.#pendingAnnounce > 0 && now - this.#lastAnnounce >= ANNOUNCE_MS) this.#announce(now);
-    if (now - this.#lastArrival >= this.streamingTimeout) this._streaming = false;
-    if (this._streaming || this.#pendingAnnounce > 0) this.#arm();
-  };
-
   // ---- public methods ------------------------------------------------------------------------
 
   /** Follows the newest entry again and scrolls to it. */
   scrollToLatest(): void {
-    this.#following = true;
-    this.#newCount = 0;
-    this.#dirty = true;
-    this.requestUpdate();
+    this.#follow.scrollToLatest();
+    this.#refresh();
   }
 
   /** Every held entry (filters do not apply), oldest first: `.log` lines `ISO LEVEL [project] message`, or JSON lines. */
@@ -482,8 +435,7 @@ export class LiveLogsViewer extends LitElement {
     const store = this.#live.store;
     if (store) store.clearLogs(projectId);
     else this.entries = [];
-    this.#dirty = true;
-    this.requestUpdate();
+    this.#refresh();
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -493,68 +445,16 @@ export class LiveLogsViewer extends LitElement {
     return store ? store.logs(this.projectId || undefined) : this.#presentational;
   }
 
-  #sync(): SyncResult {
-    const before = this.#index.lastSeq;
-    const key = this.#sourceKey();
-    const result = this.#index.sync(this.#source(), key === this.#syncedKey);
-    this.#syncedKey = key;
-    this.#apply(result, before);
-    return result;
-  }
-
   /** What the source stands for: the same key with a new source object is the same log carrying on. */
   #sourceKey(): unknown {
     const store = this.#live.store;
     return store ? `${this.projectId || ''}` : this.#presentationalKey;
   }
 
-  /** Carries what changed in the rows over to the heights, the counters, the badge and the fade-in. */
-  #apply(result: SyncResult, seqBefore: number): void {
-    const now = performance.now();
-    if (result.reset) {
-      this.#heights.reset(this.#index.rows, this.#rowHeight, !this.wrap);
-      this.#newCount = 0;
-      this.#freshMarks = [];
-    } else {
-      this.#heights.dropFront(result.removed);
-      this.#heights.append(result.added);
-      if (result.added > 0) {
-        if (!this.#following) this.#newCount += result.added;
-        this.#pendingAnnounce += result.added;
-        // A burst is too fast to see fading in: it only costs frames.
-        if (result.added <= FADE_MAX_ROWS) this.#freshMarks.push([seqBefore, now]);
-        else this.#freshMarks = [];
-      }
-      if (result.arrived > 0) this.#markArrival(now);
-    }
-    while (this.#freshMarks.length > 0 && now - this.#freshMarks[0][1] > FRESH_MS) this.#freshMarks.shift();
-    this.#freshAfter = this.#freshMarks.length > 0 ? this.#freshMarks[0][0] : Infinity;
-    if (this.#parsed.size > 2000) this.#parsed.clear();
-  }
-
-  #markArrival(now: number): void {
-    this.#lastArrival = now;
-    this._streaming = true;
-    if (this.#pendingAnnounce > 0 && now - this.#lastAnnounce >= ANNOUNCE_MS) this.#announce(now);
-    this.#arm();
-  }
-
-  #announce(now: number): void {
-    const count = this.#pendingAnnounce;
-    this.#pendingAnnounce = 0;
-    this.#lastAnnounce = now;
-    this._announcement = this.#locale.t(count === 1 ? 'logs.announce.one' : 'logs.announce.other', { count: this.#locale.number(count) });
-  }
-
-  /** The one timer: turns the badge off after `streaming-timeout` and releases a held-back announcement. */
-  #arm(): void {
-    if (this.#timer !== undefined || !this.isConnected) return;
-    const now = performance.now();
-    let delay = Infinity;
-    if (this._streaming) delay = this.#lastArrival + this.streamingTimeout - now;
-    if (this.#pendingAnnounce > 0) delay = Math.min(delay, this.#lastAnnounce + ANNOUNCE_MS - now);
-    if (delay === Infinity) return;
-    this.#timer = setTimeout(this.#tick, Math.max(0, delay));
+  /** Renders again for something that is not a property: a scroll, a size, the follow state, time. */
+  #refresh(): void {
+    this.#dirty = true;
+    this.requestUpdate();
   }
 
   #adoptEntries(): void {
@@ -573,98 +473,6 @@ export class LiveLogsViewer extends LitElement {
 
   #viewport(): number {
     return this.#viewportHeight || this._log?.clientHeight || 320;
-  }
-
-  /** Chooses the scroll position this render aims at and the rows around it. */
-  #computeWindow(): void {
-    const heights = this.#heights;
-    const rows = this.#index.rows;
-    const viewport = this.#viewport();
-    const total = heights.total;
-    const maxTop = Math.max(0, total - viewport);
-    if (maxTop <= BOTTOM_SLACK) {
-      // Everything fits: there is nothing to scroll away from the newest entry.
-      this.#following = true;
-      this.#newCount = 0;
-    }
-    let top = maxTop;
-    if (!this.#following && this.#anchorSeq !== undefined) {
-      const row = this.#index.lowerBound(this.#anchorSeq);
-      if (row < rows) {
-        const exact = this.#index.entry(row)?.seq === this.#anchorSeq;
-        top = Math.min(maxTop, heights.offset(row) + (exact ? Math.min(this.#anchorDelta, heights.height(row) - 1) : 0));
-      }
-    } else if (!this.#following) {
-      top = Math.min(maxTop, this._log?.scrollTop ?? 0);
-    }
-    const [first, last] = heights.range(top, viewport, OVERSCAN_ROWS * heights.estimate);
-    const rendered = new Array<LogEntry>(last - first);
-    for (let i = first; i < last; i++) rendered[i - first] = this.#index.entry(i)!;
-    // When most rows are new (a fast stream, a long jump), rewriting the existing rows in place is
-    // cheaper than replacing them; otherwise rows are keyed by entry, so the ones that stay are kept.
-    const previous = this.#rendered;
-    let kept = 0;
-    if (previous.length > 0) {
-      const low = previous[0].seq;
-      const high = previous[previous.length - 1].seq;
-      for (const entry of rendered) if (entry.seq >= low && entry.seq <= high) kept++;
-    }
-    this.#reuseRows = kept * 2 < rendered.length;
-    this.#first = first;
-    this.#rendered = rendered;
-    this.#padTop = heights.offset(first);
-    this.#padBottom = total - heights.offset(last);
-  }
-
-  /** After rendering: scrolls to the tail or keeps the anchor entry in place, and checks the rows cover the view. */
-  #placeScroll(log: HTMLDivElement, rows: HTMLCollection | undefined): void {
-    const maxTop = Math.max(0, log.scrollHeight - log.clientHeight);
-    let want: number | undefined;
-    if (this.#following) {
-      want = maxTop;
-    } else if (this.#anchorSeq !== undefined && rows && rows.length > 0) {
-      const row = this.#index.lowerBound(this.#anchorSeq);
-      const element = rows[row - this.#first];
-      if (element) {
-        const exact = this.#index.entry(row)?.seq === this.#anchorSeq;
-        const rect = element.getBoundingClientRect();
-        const contentTop = rect.top - log.getBoundingClientRect().top - log.clientTop + log.scrollTop;
-        want = contentTop + (exact ? Math.min(this.#anchorDelta, rect.height - 1) : 0);
-      }
-    }
-    if (want !== undefined) {
-      want = Math.min(maxTop, Math.max(0, want));
-      const before = log.scrollTop;
-      if (Math.abs(before - want) >= 0.5) {
-        log.scrollTop = want;
-        if (log.scrollTop !== before) this.#programmaticTop = log.scrollTop;
-      }
-    }
-    const top = log.scrollTop;
-    const last = this.#first + this.#rendered.length;
-    const covered =
-      (this.#first === 0 || this.#heights.offset(this.#first) <= top + 0.5) &&
-      (last >= this.#index.rows || this.#heights.offset(last) >= top + log.clientHeight - 0.5);
-    if (!covered) this.#schedulePass();
-    if (!this.#following) this.#captureAnchor(top);
-  }
-
-  /** Remembers the entry at the viewport top (the rows and heights describe the rendered DOM). */
-  #captureAnchor(top: number): void {
-    let row = this.#heights.indexAt(top);
-    const delta = top - this.#heights.offset(row);
-    let entry: LogEntry | undefined;
-    const k = row - this.#first;
-    if (k >= 0 && k < this.#rendered.length) {
-      entry = this.#rendered[k];
-    } else {
-      // Beyond the rendered rows (a scrollbar drag): bring the rows up to date first.
-      const result = this.#sync();
-      row = result.reset ? 0 : row - result.removed;
-      entry = this.#index.entry(Math.max(0, row));
-    }
-    this.#anchorSeq = entry?.seq;
-    this.#anchorDelta = entry ? Math.max(0, delta) : 0;
   }
 
   /** Another render after this one, still before the frame is painted. */
@@ -689,13 +497,14 @@ export class LiveLogsViewer extends LitElement {
 
   override render(): TemplateResult {
     const t = (key: string, vars?: Record<string, string | number>) => this.#locale.t(key, vars);
-    const held = this.#index.held;
-    const shown = this.#index.rows;
+    const follow = this.#follow;
+    const held = follow.index.held;
+    const shown = follow.index.rows;
     const projectId = this.projectId || undefined;
     const label = projectId ? t('logs.label', { project: projectId }) : this.#live.store ? t('logs.labelAll') : t('logs.labelPlain');
-    const counter = this.#index.filtered
+    const counter = follow.index.filtered
       ? t('logs.countFiltered', { shown: this.#locale.number(shown), count: this.#locale.number(held) })
-      : t(held === 1 ? 'logs.count.one' : 'logs.count.other', { count: this.#locale.number(held) });
+      : t('logs.count', { count: held });
     return html`<div part="base">
       ${this.#renderToolbar(t)}
       <div part="body">
@@ -714,21 +523,21 @@ export class LiveLogsViewer extends LitElement {
         >
           ${shown === 0
             ? html`<div part="empty">${held === 0 ? t('logs.empty') : t('logs.noMatch')}</div>`
-            : html`<div part="rows" style=${styleMap({ paddingTop: `${this.#padTop}px`, paddingBottom: `${this.#padBottom}px` })}>
-                ${repeat(this.#rendered, this.#reuseRows ? byPosition : bySeq, (entry) => this.#renderRow(entry, projectId === undefined))}
+            : html`<div part="rows" style=${cssomStyle({ paddingTop: `${this.#window.padTop}px`, paddingBottom: `${this.#window.padBottom}px` })}>
+                ${repeat(this.#window.entries, this.#reuseRows ? byPosition : bySeq, (entry) => this.#renderRow(entry, projectId === undefined))}
               </div>`}
         </div>
-        ${this.#following || shown === 0
+        ${follow.following || shown === 0
           ? nothing
           : html`<button part="jump" type="button" @click=${this.#onJumpClick}>
-              ${icons.down}${this.#newCount > 0 ? t('logs.jumpNew', { count: this.#locale.number(this.#newCount) }) : t('logs.jump')}
+              ${icons.down}${follow.newCount > 0 ? t('logs.jumpNew', { count: this.#locale.number(follow.newCount) }) : t('logs.jump')}
             </button>`}
       </div>
       <div part="status">
         <span part="counter">${counter}</span>
-        ${this._streaming ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
+        ${follow.streaming ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
       </div>
-      <div part="announcer" class="visually-hidden" role="status">${this._announcement}</div>
+      <div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>
     </div>`;
   }
 
@@ -804,7 +613,7 @@ export class LiveLogsViewer extends LitElement {
     const level = entry.level;
     const finite = Number.isFinite(entry.time);
     const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
-    const cls = entry.seq > this.#freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
+    const cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
     return html`<div part=${level ? `row row-${level}` : 'row'} class=${cls}>${this.hideTimestamps
       ? nothing
       : html`<time part="timestamp" class="ts" datetime=${finite ? new Date(entry.time).toISOString() : nothing}
