@@ -31,6 +31,16 @@ function elementEntries(): Record<string, string> {
   return entries;
 }
 
+/**
+ * Modules from dependencies that the build inlines (uPlot's CSS, as a string) would keep their
+ * `node_modules/…` path, and npm never packs a folder of that name: they go under `vendor/`.
+ */
+function shippedName({ name }: { name: string }): string {
+  const vendored = name.lastIndexOf('node_modules/');
+  if (vendored === -1) return '[name].js';
+  return `vendor/${name.slice(vendored + 'node_modules/'.length).replace(/[?_]inline$/, '')}.js`;
+}
+
 export default defineConfig(({ mode }) => {
   if (mode === 'bundle') {
     return {
@@ -61,6 +71,7 @@ export default defineConfig(({ mode }) => {
       lib: {
         entry: {
           index: resolve(src, 'index.ts'),
+          'core/index': resolve(src, 'core/index.ts'),
           'mock/index': resolve(src, 'mock/index.ts'),
           'server/index': resolve(src, 'server/index.ts'),
           'testing/index': resolve(src, 'testing/index.ts'),
@@ -70,7 +81,7 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: {
         external: [/^lit($|\/)/, /^@lit\//, /^uplot$/, /^node:/],
-        output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+        output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: shippedName },
       },
     },
   };

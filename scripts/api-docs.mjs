@@ -1,22 +1,9 @@
-// Runs after the manifest analyzer (`npm run analyze`): puts the manifest's modules in path order, so
-// the committed file does not depend on the order a checkout lists its files in, then writes
-// docs/API.md from it: one section per element with its attributes, properties, methods, events,
-// slots, CSS parts and CSS custom properties.
+// Runs after the manifest analyzer (`npm run analyze`): writes docs/API.md from custom-elements.json,
+// one section per element with its attributes, properties, methods, events, slots, CSS parts and CSS
+// custom properties. The manifest lists public members only (custom-elements-manifest.config.mjs).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
-const manifestUrl = new URL('../custom-elements.json', import.meta.url);
-const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8'));
-manifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-// The analyzer reads Lit's `static properties` but not `state: true`, so it gives internal reactive
-// state an attribute. Such state is private: drop the attribute.
-const isPrivate = (member) => member.privacy === 'private' || member.privacy === 'protected';
-for (const declaration of manifest.modules.flatMap((module) => module.declarations ?? [])) {
-  const hidden = new Set((declaration.members ?? []).filter((m) => isPrivate(m) && m.attribute).map((m) => m.name));
-  if (hidden.size === 0) continue;
-  for (const member of declaration.members) if (hidden.has(member.name)) delete member.attribute;
-  declaration.attributes = declaration.attributes?.filter((a) => !hidden.has(a.fieldName));
-}
-writeFileSync(manifestUrl, `${JSON.stringify(manifest, null, 2)}\n`);
+const manifest = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 const code = (text) => (text ? `\`${String(text).replace(/\s*\n\s*/g, " ")}\`` : "");
 
@@ -36,7 +23,7 @@ for (const element of elements) {
   out.push(`## \`<${element.tagName}>\``, '', `<a id="${element.tagName}"></a>`, '');
   if (element.summary) out.push(`**${cell(element.summary)}**`, '');
   if (element.description) out.push(element.description.trim(), '');
-  const members = (element.members ?? []).filter((m) => !isPrivate(m) && !m.static && !m.name.startsWith('#'));
+  const members = (element.members ?? []).filter((m) => !m.static);
   const attributes = element.attributes ?? [];
   const attributeFields = new Set(attributes.map((a) => a.fieldName));
   out.push('### Attributes', '');
