@@ -10,6 +10,7 @@ import { sseTestMiddleware } from './test/server/sse-endpoints.mjs';
 import { fetchSseMiddleware } from './test/server/fetch-endpoints.mjs';
 import { demoTestMiddleware } from './test/server/demo-endpoints.mjs';
 import { cspMiddleware } from './test/server/csp.mjs';
+import { vendorMiddleware } from './test/server/vendor-endpoints.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
@@ -33,7 +34,7 @@ export default {
     }),
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  middleware: [cspMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware],
+  middleware: [cspMiddleware, vendorMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware],
   plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   coverageConfig: {
     include: ['src/**/*.ts'],

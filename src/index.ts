@@ -23,12 +23,14 @@ export type { ContainerAction, ContainerActionDetail, ActionSuccessDetail, Actio
 export { LiveToastRegion } from './live-toast-region/live-toast-region.js';
 export type { ToastOptions, ToastKind, ToastPosition } from './live-toast-region/live-toast-region.js';
 
+export { LiveSession } from './core/session.js';
+export type { SessionOptions, SessionEvent, HeadersOption } from './core/session.js';
 export { LiveClient } from './core/client.js';
 export type { ClientEvent, ClientOptions } from './core/client.js';
 export { SseConnection } from './core/connection.js';
 export type { EventSourceFactory, EventSourceLike, StreamMessage } from './core/connection.js';
 export { LiveStore } from './core/store.js';
-export type { ConnectionInfo, ConnectionState, ConnectionStats, ConnectionError, LogEntry, ProjectState, StoreOptions } from './core/store.js';
+export type { ConnectionInfo, ReadonlyConnectionInfo, ConnectionState, ConnectionStats, ConnectionError, LogEntry, MessageCounter, ProjectState, StoreOptions } from './core/store.js';
 export { MetricsHistory } from './core/metrics-history.js';
 export type { MetricsPoint } from './core/metrics-history.js';
 export { Ring } from './core/ring.js';

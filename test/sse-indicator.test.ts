@@ -344,15 +344,13 @@ describe('<sse-indicator>', () => {
       expect(parts(el, 'stat').map((s) => s.dataset.stat)).to.deep.equal(['received', 'applied', 'rejected', 'ignored', 'duplicates', 'reconnects', 'dropped']);
       expect(text(stat(el, 'received'))).to.equal('0');
 
-      const stats = store.connection.stats;
-      stats.received = 2001;
-      stats.applied = 1990;
-      stats.rejected = 4;
-      stats.ignored = 3;
-      stats.duplicates = 4;
-      stats.reconnects = 1;
-      stats.dropped = 1000;
-      store.markConnection();
+      store.count('received', 2001);
+      store.count('applied', 1990);
+      store.count('rejected', 4);
+      store.count('ignored', 3);
+      store.count('duplicates', 4);
+      store.count('reconnects', 1);
+      store.count('dropped', 1000);
       await settle(el);
       expect(text(stat(el, 'received'))).to.equal('2,001');
       expect(text(stat(el, 'applied'))).to.equal('1,990');
@@ -395,8 +393,7 @@ describe('<sse-indicator>', () => {
       };
       el.remove();
       store.setConnection({ state: 'connecting' });
-      store.connection.stats.received += 1;
-      store.markConnection();
+      store.count('received');
       await frames(2);
       expect(renders).to.equal(0);
       expect(el.getAttribute('state')).to.equal('open');

@@ -251,6 +251,27 @@ describe('<sse-provider>', () => {
       expect(el.store.getProject('p1')).to.include({ status: 'running', name: 'Project one' });
     });
 
+    for (const transport of ['eventsource', 'fetch']) {
+      it(`keeps what the stream applied while a slow snapshot-url request was in flight (${transport})`, async () => {
+        const session = uniqueSession();
+        // The stream says p1 failed and p3 appeared 50 and 100 ms after it opens; the snapshot,
+        // asked for when the stream opened, answers after 600 ms with what was true when it was asked.
+        const el = await fixture<SseProvider>(
+          html`<sse-provider transport=${transport} snapshot-url="/sse/projects?session=${session}&delay=600"
+            url="/sse/stream?session=${session}&kind=news&count=2&interval=50"></sse-provider>`,
+        );
+        await until(() => el.store.getProject('p3')?.status === 'deploying', 'the news from the stream');
+        expect(el.store.getProject('p1')?.status).to.equal('error');
+        const snapshot = () => el.store.getProject('p2') !== undefined;
+        expect(snapshot(), 'the snapshot is still in flight').to.equal(false);
+        await until(snapshot, 'the snapshot to land', 5000);
+        expect(el.store.getProject('p1')).to.include({ status: 'error', name: 'Project one' });
+        expect(el.store.getProject('p3')?.status, 'a project the snapshot never knew stays').to.equal('deploying');
+        expect(el.store.getProject('p2')?.status).to.equal('stopped');
+        expect(el.store.projectIds().sort()).to.deep.equal(['p1', 'p2', 'p3']);
+      });
+    }
+
     it('closes the stream when the element is removed (the server sees the connection end)', async () => {
       const session = uniqueSession();
       const el = await fixture<SseProvider>(html`<sse-provider url="/sse/stream?session=${session}&count=1"></sse-provider>`);

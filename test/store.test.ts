@@ -185,6 +185,26 @@ describe('LiveStore', () => {
     expect(goneCalls, 'a removed project tells its listeners').to.equal(1);
   });
 
+  it('lets a snapshot requested before newer news leave that news alone, and one requested after it win', () => {
+    const store = new LiveStore();
+    store.apply(status('web', 'running'));
+    store.apply(status('api', 'running'));
+    const asked = store.mark();
+    // While the request is in flight: api fails, a new project appears, web only logs a line.
+    store.apply(status('api', 'stopped'));
+    store.apply(status('fresh', 'deploying'));
+    store.apply(log('web', 'still here'));
+    store.applySnapshot({ projects: [{ projectId: 'web', status: 'stopped', name: 'Web' }, { projectId: 'api', status: 'running' }] }, Date.now(), asked);
+    expect(store.getProject('api')?.status, 'a status change after the request wins').to.equal('stopped');
+    expect(store.getProject('fresh')?.status, 'a project named after the request stays').to.equal('deploying');
+    expect(store.getProject('web'), 'a log line is not newer status news').to.include({ status: 'stopped', name: 'Web' });
+
+    // Asked after all of that: the snapshot knows better, and reconciles everything.
+    store.applySnapshot({ projects: [{ projectId: 'api', status: 'running' }] }, Date.now(), store.mark());
+    expect(store.projectIds()).to.deep.equal(['api']);
+    expect(store.getProject('api')?.status).to.equal('running');
+  });
+
   it('forgets the last deployment’s step and error when a new one starts', () => {
     const store = new LiveStore();
     store.apply(status('web', 'deploying'));

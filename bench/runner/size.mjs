@@ -119,6 +119,17 @@ export async function sizeScenario({ root, log, browserCheck }) {
     notes.push(`The bundle registers ${asBuilt.join(', ') || 'nothing'}; not registered: ${TAGS.filter((tag) => !asBuilt.includes(tag)).join(', ')} (\`src/index.ts\` does not import their define modules yet). Its size grows when it does.`);
   }
 
+  // The core entry: the session, client, protocol and store, no Lit, no element; its lazily loaded
+  // parts (mock, fetch transport, tab sharing) are not in the figure, as for the bundle.
+  await libBuild(root, { entry: join(src, 'core/index.ts'), outDir: join(out, 'core'), keep: false });
+  const core = await staticSize(join(out, 'core'), 'entry.js');
+  rows.push({
+    metric: '`@clouddeploy/live-elements/core` (`LiveSession`, client, protocol, store; no Lit), with its static imports',
+    unit: 'KB',
+    ours: core.gzip / KB,
+    budget: { text: `${Math.round((core.gzip / bundle.gzip) * 100)}% of the bundle`, pass: null },
+  });
+
   // Every element folder that has a define module, nothing external: what the bundle will weigh
   // once \`src/index.ts\` registers them all.
   const defines = readdirSync(src).filter((name) => name !== 'shared' && existsSync(join(src, name, 'define.ts')));

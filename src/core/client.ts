@@ -117,16 +117,11 @@ export class LiveClient {
       resumeWith: options.resumeWith,
       onDiscard: (reason) => {
         // Too large to parse: counted as received and rejected, like any invalid message.
-        const stats = this.store.connection.stats;
-        stats.received += 1;
-        stats.rejected += 1;
-        this.store.markConnection();
+        this.store.count('received');
+        this.store.count('rejected');
         this.#options.onEvent?.({ kind: 'invalid', type: 'message', reason });
       },
-      onStale: () => {
-        this.store.connection.stats.stale += 1;
-        this.store.markConnection();
-      },
+      onStale: () => this.store.count('stale'),
       onMessage: (message) => {
         this.#options.onMessage?.(message);
         this.#receive(message);
@@ -144,10 +139,7 @@ export class LiveClient {
         this.#options.onEvent?.({ kind: 'error', error });
       },
       onOpen: (reconnect) => {
-        if (reconnect) {
-          this.store.connection.stats.reconnects += 1;
-          this.store.markConnection();
-        }
+        if (reconnect) this.store.count('reconnects');
         this.#fetchSnapshot();
       },
     });
@@ -203,28 +195,27 @@ export class LiveClient {
   }
 
   #receive({ type, data, id }: StreamMessage): void {
-    const stats = this.store.connection.stats;
-    stats.received += 1;
-    this.store.markConnection();
+    const store = this.store;
+    store.count('received');
     if (id !== undefined && this.#recent.has(id)) {
-      stats.duplicates += 1;
+      store.count('duplicates');
       return;
     }
     const now = this.#clock.now();
     const result = validateMessage(type, data, now);
     switch (result.outcome) {
       case 'valid':
-        stats.applied += 1;
+        store.count('applied');
         if (id !== undefined) this.#recent.add(id);
-        this.store.apply(result.event, now);
+        store.apply(result.event, now);
         this.#options.onEvent?.({ kind: 'applied', event: result.event });
         break;
       case 'rejected':
-        stats.rejected += 1;
+        store.count('rejected');
         this.#options.onEvent?.({ kind: 'invalid', type: result.type, reason: result.reason });
         break;
       case 'ignored':
-        stats.ignored += 1;
+        store.count('ignored');
         break;
     }
   }
@@ -237,6 +228,8 @@ export class LiveClient {
     this.#snapshotAbort = abort;
     const fetch = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
     const credentials: RequestCredentials = this.#options.withCredentials ? 'include' : 'same-origin';
+    // What the stream applies while the request is in flight is newer than the answer.
+    const since = this.store.mark();
     fetch(url, { signal: abort.signal, credentials, headers: { Accept: 'application/json' } })
       .then(async (response) => {
         if (!response.ok) throw new Error(`snapshot-url answered HTTP ${response.status}`);
@@ -246,7 +239,7 @@ export class LiveClient {
           this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${result.outcome === 'valid' ? 'not a project list' : result.reason}` });
           return;
         }
-        this.store.applySnapshot(result.event.data, this.#clock.now());
+        this.store.applySnapshot(result.event.data, this.#clock.now(), since);
       })
       .catch((error: unknown) => {
         if (abort.signal.aborted) return;

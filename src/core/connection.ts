@@ -71,6 +71,16 @@ const AUTH_STATUSES = new Set([401, 403]);
 
 const CLOSED = 2;
 
+/**
+ * The delay before retry number `attempt` (0-based): exponential from `min`, capped at `max`, with
+ * "equal jitter" (half fixed, half random), so clients that failed together spread out but none
+ * retries sooner than half the nominal delay.
+ */
+export function backoffDelay(attempt: number, min: number, max: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(Math.max(min, max), min * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
 const defaultFactory: EventSourceFactory = (url, init) => new EventSource(url, init);
 
 /**
@@ -159,12 +169,7 @@ export class SseConnection {
 
   /** The delay before retry number `attempt` (0-based): exponential, capped, with jitter. */
   backoff(attempt: number): number {
-    const min = this.#retryBase ?? this.#options.reconnectMin ?? 1000;
-    const max = Math.max(min, this.#options.reconnectMax ?? 30000);
-    const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
-    // "Equal jitter": half fixed, half random, so clients that failed together spread out
-    // but none retries sooner than half the nominal delay.
-    return Math.round(ceiling / 2 + (this.#random() * ceiling) / 2);
+    return backoffDelay(attempt, this.#retryBase ?? this.#options.reconnectMin ?? 1000, this.#options.reconnectMax ?? 30000, this.#random);
   }
 
   #open(): void {

@@ -70,6 +70,12 @@ export interface ConnectionInfo {
   stats: ConnectionStats;
 }
 
+/** The numeric counters of `stats`. */
+export type MessageCounter = Exclude<keyof ConnectionStats, 'transport'>;
+
+/** The connection record as readers see it: changed only through the store's methods. */
+export type ReadonlyConnectionInfo = Readonly<Omit<ConnectionInfo, 'stats'>> & { readonly stats: Readonly<ConnectionStats> };
+
 export interface StoreOptions {
   /** Points kept per project. Default 300. */
   metricsHistory?: number;
@@ -136,11 +142,16 @@ export class LiveStore {
   #logLimit: number;
   /** Projects kept before the least recently updated unwatched one is evicted. */
   maxProjects: number;
-  readonly connection: ConnectionInfo;
+  readonly #connection: ConnectionInfo;
 
   #projects = new Map<string, ProjectState>();
   #allLogs: Ring<LogEntry>;
   #seq = 0;
+  /** Counts the stream's changes to projects, so a snapshot can tell what is newer than its request. */
+  #news = 0;
+  /** Per project: the `#news` count of its last status change and of the last event that named it. */
+  #statusNews = new Map<string, number>();
+  #seenNews = new Map<string, number>();
   #schedule: (flush: () => void) => void;
 
   #listeners = new Map<string, Set<Listener>>();
@@ -158,7 +169,15 @@ export class LiveStore {
     this.maxProjects = positive(options.maxProjects, 5000);
     this.#schedule = options.schedule ?? defaultSchedule;
     this.#allLogs = new Ring(this.#logLimit);
-    this.connection = { state: 'closed', url: '', closedReason: 'disconnected', stats: createStats() };
+    this.#connection = { state: 'closed', url: '', closedReason: 'disconnected', stats: createStats() };
+  }
+
+  /**
+   * The one record of the connection: its state, why it is closed, the last error and the message
+   * counters. Read-only: it changes through `setConnection()` and `count()`.
+   */
+  get connection(): ReadonlyConnectionInfo {
+    return this.#connection;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -190,7 +209,8 @@ export class LiveStore {
     let dropped = 0;
     for (const project of this.#projects.values()) dropped += project.logs.resize(this.#logLimit);
     this.#allLogs.resize(this.#logLimit);
-    this.connection.stats.dropped += dropped;
+    this.#connection.stats.dropped += dropped;
+    this.markConnection();
     this.#markAll();
   }
 
@@ -198,6 +218,11 @@ export class LiveStore {
 
   /** Applies one validated protocol event. `receivedAt` is epoch ms. */
   apply(event: ProtocolEvent, receivedAt = Date.now()): void {
+    if (event.type !== 'snapshot') {
+      const news = ++this.#news;
+      this.#seenNews.set(event.data.projectId, news);
+      if (event.type === 'container_status_changed' || event.type === 'auto_shutdown') this.#statusNews.set(event.data.projectId, news);
+    }
     switch (event.type) {
       case 'container_status_changed': {
         const project = this.#touch(event.data.projectId);
@@ -243,16 +268,32 @@ export class LiveStore {
   }
 
   /**
+   * A mark of what the store has applied so far. A snapshot requested now and applied later with
+   * `applySnapshot(snapshot, time, mark)` leaves alone what the stream changed in between.
+   */
+  mark(): number {
+    return this.#news;
+  }
+
+  /**
    * Replaces the known projects with the snapshot's: projects it does not list are removed, the
    * others take its status, name and url. Logs and metrics already received are kept.
+   *
+   * With `since` (a `mark()` taken when the snapshot was requested), the stream's later news wins:
+   * a project whose status changed after the mark keeps it, and one named by any event after the
+   * mark is not removed.
    */
-  applySnapshot(snapshot: Snapshot, receivedAt = Date.now()): void {
+  applySnapshot(snapshot: Snapshot, receivedAt = Date.now(), since = Infinity): void {
     const listed = new Set<string>();
     for (const item of snapshot.projects) {
       listed.add(item.projectId);
       const project = this.#touch(item.projectId);
       if (item.name !== undefined) project.name = item.name;
       if (item.url !== undefined) project.url = item.url;
+      if ((this.#statusNews.get(item.projectId) ?? 0) > since) {
+        this.#mark(item.projectId);
+        continue;
+      }
       this.#setStatus(project, item.status, receivedAt);
       if (item.metrics && project.metrics.length === 0) project.metrics.push(receivedAt, item.metrics);
       // Details a client that joined late never saw as events.
@@ -265,12 +306,14 @@ export class LiveStore {
       this.#mark(item.projectId);
     }
     for (const id of [...this.#projects.keys()]) {
-      if (!listed.has(id)) this.removeProject(id);
+      if (!listed.has(id) && !((this.#seenNews.get(id) ?? 0) > since)) this.removeProject(id);
     }
   }
 
   removeProject(projectId: string): void {
-    if (this.#projects.delete(projectId)) this.#mark(projectId);
+    if (!this.#projects.delete(projectId)) return;
+    this.#forget(projectId);
+    this.#mark(projectId);
   }
 
   /** Empties one project's log, or every log when `projectId` is undefined. */
@@ -288,9 +331,17 @@ export class LiveStore {
     this.#mark(projectId);
   }
 
-  /** Updates the connection slice the indicator shows. */
-  setConnection(update: Partial<Omit<ConnectionInfo, 'stats'>>): void {
-    Object.assign(this.connection, update);
+  /** Updates the connection record: its state, why it is closed, the last error, the URL. */
+  setConnection(update: Partial<Omit<ConnectionInfo, 'stats'>> & { transport?: ConnectionStats['transport'] }): void {
+    const { transport, ...rest } = update;
+    Object.assign(this.#connection, rest);
+    if (transport !== undefined) this.#connection.stats.transport = transport;
+    this.markConnection();
+  }
+
+  /** Adds to one of the message counters (`stats`). */
+  count(counter: MessageCounter, by = 1): void {
+    this.#connection.stats[counter] += by;
     this.markConnection();
   }
 
@@ -408,7 +459,8 @@ export class LiveStore {
     for (const id of this.#projects.keys()) {
       if (id === keep || this.#listeners.has(id)) continue;
       this.#projects.delete(id);
-      this.connection.stats.evicted += 1;
+      this.#forget(id);
+      this.#connection.stats.evicted += 1;
       this.markConnection();
       return;
     }
@@ -428,10 +480,15 @@ export class LiveStore {
 
   #appendLog(project: ProjectState, entry: LogEntry): void {
     if (project.logs.push(entry)) {
-      this.connection.stats.dropped += 1;
+      this.#connection.stats.dropped += 1;
       this.markConnection();
     }
     this.#allLogs.push(entry);
+  }
+
+  #forget(projectId: string): void {
+    this.#statusNews.delete(projectId);
+    this.#seenNews.delete(projectId);
   }
 
   #mark(projectId: string): void {

@@ -10,6 +10,7 @@ registerMessages('en', {
   'metrics.points.one': 'last point',
   'metrics.points.other': 'last {count} points',
   'metrics.chart': 'CPU {cpu}, memory {memory}, {points}',
+  'metrics.plotFailed': 'The chart could not be loaded; retrying.',
 });
 
 registerMessages('es', {
@@ -22,4 +23,5 @@ registerMessages('es', {
   'metrics.points.one': 'último punto',
   'metrics.points.other': 'últimos {count} puntos',
   'metrics.chart': 'CPU {cpu}, memoria {memory}, {points}',
+  'metrics.plotFailed': 'No se pudo cargar el gráfico; reintentando.',
 });

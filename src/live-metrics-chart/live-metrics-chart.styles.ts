@@ -98,6 +98,19 @@ export const styles = css`
     font-family: var(--_font);
   }
 
+  [part~='plot-error'] {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    margin: 0;
+    padding: 16px;
+    font-size: 0.875rem;
+    text-align: center;
+    color: var(--_text-muted);
+  }
+
   [part~='unavailable'],
   [part~='waiting'] {
     display: flex;

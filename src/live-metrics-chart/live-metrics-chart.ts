@@ -1,6 +1,7 @@
-import { LitElement, html, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { backoffDelay } from '../core/connection.js';
 import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
 import type { ContainerStatus } from '../core/protocol.js';
 import { LocaleController } from '../shared/i18n.js';
@@ -55,6 +56,7 @@ const AXIS_FONT_SIZE = 11;
  * @csspart value - A card's value.
  * @csspart chart - The chart's frame; its width and `--chart-height` size the chart.
  * @csspart plot - uPlot's root element inside the frame (holds the canvas).
+ * @csspart plot-error - Says the plot could not be loaded (the cards still show); it retries by itself.
  * @csspart unavailable - The "metrics unavailable" state (not running, or unknown project).
  * @csspart waiting - The state shown while running with no point received yet.
  * @csspart icon - The icon of the unavailable and waiting states.
@@ -112,6 +114,8 @@ export class LiveMetricsChart extends LitElement {
   #onScreen = false;
   #size: { width: number; height: number } | undefined;
   #dirty = true;
+  /** The plotting library could not be loaded: the cards stay, the plot says so and waits for a retry. */
+  #plotFailed = false;
   /** An update was skipped while off-screen. */
   #stale = false;
   #draws = 0;
@@ -248,7 +252,7 @@ export class LiveMetricsChart extends LitElement {
     const locale = this.#locale;
     const cpu = formatCpu(locale, latest.cpu);
     const memory = formatMemory(locale, latest.memory);
-    const points = locale.t(shown === 1 ? 'metrics.points.one' : 'metrics.points.other', { count: locale.number(shown) });
+    const points = locale.t('metrics.points', { count: shown });
     return {
       state: 'running',
       cpu,
@@ -310,7 +314,14 @@ export class LiveMetricsChart extends LitElement {
       }
       // uPlot is loaded the first time a chart is seen, so pages that never show one never pay for it.
       this.#dirty = true;
-      void loadUplot().then((loaded) => loaded && this.#draw());
+      void loadUplot().then((load) => {
+        if (this.#plotFailed !== !load.loaded) {
+          this.#plotFailed = !load.loaded;
+          this.requestUpdate();
+        }
+        if (load.loaded) this.#draw();
+        else void load.retry.then(() => this.#draw());
+      });
       return;
     }
     chart.batch(() => {
@@ -336,6 +347,10 @@ export class LiveMetricsChart extends LitElement {
   }
 
   #create(Chart: typeof uPlot, frame: HTMLElement, data: uPlot.AlignedData, size: { width: number; height: number }): void {
+    if (this.#plotFailed) {
+      this.#plotFailed = false;
+      this.requestUpdate();
+    }
     this.#resolveColors();
     const chart = new Chart(this.#options(size), data, frame);
     chart.root.setAttribute('part', 'plot');
@@ -477,7 +492,7 @@ export class LiveMetricsChart extends LitElement {
           ${this.renderCard('requests', t('metrics.requests'), view.requests, false)}
           ${this.renderCard('uptime', t('metrics.uptime'), view.uptime, false)}
         </dl>
-        <div part="chart"><span class="probe" aria-hidden="true"></span></div>
+        <div part="chart"><span class="probe" aria-hidden="true"></span>${this.#plotFailed ? html`<p part="plot-error" role="status">${t('metrics.plotFailed')}</p>` : nothing}</div>
       </div>
     `;
   }
@@ -524,7 +539,7 @@ function niceCeil(value: number): number {
 
 /** uPlot, once loaded: the first chart that is seen loads it. */
 let UPlot: typeof uPlot | undefined;
-let uplotLoad: Promise<boolean> | undefined;
+let uplotLoad: Promise<UplotLoad> | undefined;
 
 /** The shortest and longest wait, in ms, of a chart fed by a provider for the shared tick. */
 const MIN_INTERVAL = 250;
@@ -561,16 +576,31 @@ function fireTick(): void {
   });
 }
 
-function loadUplot(): Promise<boolean> {
-  // A failed load is forgotten, so the next draw of a chart that is seen tries again.
+/** Failed loads of uPlot in a row, and when the wait after the last one ends. */
+let uplotFailures = 0;
+
+type UplotLoad = { loaded: true } | { loaded: false; retry: Promise<void> };
+
+/**
+ * Loads uPlot once for every chart. A failed load (a file missing beside the bundle, an old chunk
+ * gone after a redeploy) is tried again after a backoff (1 s doubling to 30 s, with jitter), not at
+ * every draw; the charts waiting on it draw again when the wait is over.
+ */
+function loadUplot(): Promise<UplotLoad> {
   return (uplotLoad ??= import('uplot').then(
-    (module) => {
+    (module): UplotLoad => {
       UPlot = module.default;
-      return true;
+      uplotFailures = 0;
+      return { loaded: true };
     },
-    () => {
-      uplotLoad = undefined;
-      return false;
+    (): UplotLoad => {
+      const retry = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          uplotLoad = undefined;
+          resolve();
+        }, backoffDelay(uplotFailures++, 1000, 30000)),
+      );
+      return { loaded: false, retry };
     },
   ));
 }

@@ -1,8 +1,10 @@
+import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { realClock, type Clock } from '../core/clock.js';
 import type { AutoShutdown } from '../core/protocol.js';
 import type { LiveStore } from '../core/store.js';
+import { liveContext } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
 import { tokens } from '../shared/tokens.js';
 import { styles } from './live-toast-region.styles.js';
@@ -66,9 +68,9 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
  * ms, never for a brief flap), a warning when a container is paused for inactivity, and the outcome
  * of every container action. Hosts add their own with `show()`.
  *
- * Where it listens: the DOM events of the `<sse-provider>` whose id is in `for`; else of its nearest
- * ancestor provider (crossing shadow roots); else of the whole document (every provider on the
- * page). The events are the public ones — `sse-state-change`, `auto-shutdown`, `action-success`,
+ * Where it listens: the DOM events of the `<sse-provider>` whose id is in `for`; else of the
+ * provider it finds through context, like every other element (its nearest ancestor, across shadow
+ * roots); else of the whole document (every provider on the page). The events are the public ones — `sse-state-change`, `auto-shutdown`, `action-success`,
  * `action-error` — so a host that prefers its own notifications leaves this element out and listens
  * to the same events.
  *
@@ -130,6 +132,14 @@ export class LiveToastRegion extends LitElement {
   };
 
   readonly #locale = new LocaleController(this);
+  /** The nearest provider's service: where its events are dispatched. */
+  readonly #context = new ContextConsumer(this, {
+    context: liveContext,
+    subscribe: true,
+    callback: () => {
+      if (this.isConnected) this.#attach();
+    },
+  });
 
   #toasts: Toast[] = [];
   #nextId = 1;
@@ -229,9 +239,10 @@ export class LiveToastRegion extends LitElement {
   // ---- listening ---------------------------------------------------------------------------
 
   #attach(): void {
-    this.#detach();
     const named = this.htmlFor ? document.getElementById(this.htmlFor) : null;
-    const source: EventTarget = named ?? nearestProvider(this) ?? document;
+    const source: EventTarget = named ?? this.#context.value?.events ?? document;
+    if (source === this.#source) return;
+    this.#detach();
     for (const type of LISTENED) source.addEventListener(type, this.#onEvent);
     this.#source = source;
     // A provider already open when the region arrived: no "connected" toast for it.
@@ -554,23 +565,11 @@ export class LiveToastRegion extends LitElement {
   }
 }
 
-/** The nearest `<sse-provider>` ancestor, crossing shadow roots. */
-function nearestProvider(element: Element): Element | undefined {
-  let node: Node | null = element.parentNode;
-  while (node) {
-    if (node instanceof Element && node.localName === 'sse-provider') return node;
-    node = node instanceof ShadowRoot ? node.host : node.parentNode;
-  }
-  return undefined;
-}
-
 /** The project's name from the provider the event passed through, else its id. */
 function projectName(event: Event, projectId: string): string {
   for (const node of event.composedPath()) {
-    if (node instanceof Element && node.localName === 'sse-provider') {
-      const store = (node as Element & { store?: LiveStore }).store;
-      return store?.getProject(projectId)?.name ?? projectId;
-    }
+    const store = (node as { store?: LiveStore }).store;
+    if (typeof store?.getProject === 'function') return store.getProject(projectId)?.name ?? projectId;
   }
   return projectId;
 }

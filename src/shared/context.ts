@@ -13,6 +13,8 @@ export interface LiveService {
   readonly store: LiveStore;
   /** Calls `method path` (path relative to the API base, e.g. `/containers/web/start`). */
   request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse>;
+  /** Where the provider dispatches its DOM events (`sse-state-change`, `auto-shutdown`, …). */
+  readonly events?: EventTarget;
 }
 
 export const liveContext = createContext<LiveService | undefined>(Symbol.for('live-elements/service'));

@@ -1,12 +1,10 @@
 import { ContextProvider } from '@lit/context';
-import { LitElement, css, html, type PropertyValues } from 'lit';
-import { LiveClient, type ClientEvent } from '../core/client.js';
-import { requestJson } from '../core/rest.js';
-import type { ShareMessage, TabShare } from '../core/tab-share.js';
+import { LitElement, css, html } from 'lit';
 import type { EventSourceFactory } from '../core/connection.js';
 import type { EventPayloads } from '../core/protocol.js';
-import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats } from '../core/store.js';
-import { liveContext, type LiveService, type ServiceResponse } from '../shared/context.js';
+import { LiveSession, type HeadersOption, type SessionEvent } from '../core/session.js';
+import type { ConnectionError, ConnectionState, ConnectionStats, LiveStore } from '../core/store.js';
+import { liveContext, type LiveService } from '../shared/context.js';
 import type { MockBackend } from '../mock/index.js';
 
 export interface SseStateChangeDetail {
@@ -19,16 +17,6 @@ export interface SseInvalidEventDetail {
   type: string;
   reason: string;
 }
-
-/** How the next client is made, once its optional modules are loaded. */
-interface ClientSetup {
-  factory: EventSourceFactory | undefined;
-  resumeWith?: 'query' | 'header';
-  shareModule?: typeof import('../core/tab-share.js');
-}
-
-/** Whether this browser can share one stream among tabs: Web Locks and BroadcastChannel. */
-const canShare = (): boolean => typeof navigator !== 'undefined' && 'locks' in navigator && typeof BroadcastChannel === 'function';
 
 /** DOM event names for the protocol's event types. */
 const DOM_EVENT_NAMES = {
@@ -80,41 +68,30 @@ export class SseProvider extends LitElement {
     staleTimeout: { type: Number, attribute: 'stale-timeout' },
     shared: { type: Boolean, reflect: true },
     pauseHidden: { type: Boolean, attribute: 'pause-hidden' },
-    state: { reflect: true },
     mockBackend: { attribute: false },
     eventSourceFactory: { attribute: false },
   };
 
-  /** The state of every project under this provider. A stable object for the element's lifetime. */
-  readonly store = new LiveStore();
+  /** The session this element adapts: connection policy, transport, tab sharing and the store. */
+  readonly session = new LiveSession();
 
-  #client: LiveClient | undefined;
-  /** What the current client was made for; a change of any of these means a new connection. */
-  #clientKey = '';
-  #clientBackend: MockBackend | undefined;
-  #clientFactory: EventSourceFactory | undefined;
-  /** The optional modules (mock, fetch transport, tab sharing) being loaded before the client starts. */
-  #loading: Promise<unknown> | undefined;
-  #defaultMock: MockBackend | undefined;
+  /** The state of every project under this provider. A stable object for the element's lifetime. */
+  readonly store: LiveStore = this.session.store;
+
   /** False after `disconnect()`, until `connect()` or `reconnect()`. */
   #wanted = true;
-  /** True while `pause-hidden` holds the stream closed for a hidden tab. */
-  #paused = false;
-  /** Set with `shared`: this tab's place among the tabs sharing one stream. */
-  #share: TabShare | undefined;
-  #shareModule: typeof import('../core/tab-share.js') | undefined;
-  /** Whether this follower already took a leader's state. */
-  #synced = false;
 
   readonly #service: LiveService = {
     store: this.store,
-    request: (method, path, signal) => this.#request(method, path, signal),
+    request: (method, path, signal) => this.session.request(method, path, signal),
+    events: this,
   };
 
   constructor() {
     super();
     // Provided once: the service is stable; elements subscribe to the store for changes.
     new ContextProvider(this, { context: liveContext, initialValue: this.#service });
+    this.session.listen(this.#onSessionEvent);
   }
 
   /** The SSE endpoint. */
@@ -155,7 +132,7 @@ export class SseProvider extends LitElement {
    * (may be async) returning them, called on every connect so tokens can refresh. Changing it does
    * not reconnect by itself.
    */
-  headers: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  headers: HeadersOption | undefined;
 
   /** No message or heartbeat for this many ms → the stream is treated as dead and reopened. 0 = off. */
   staleTimeout = 0;
@@ -169,63 +146,72 @@ export class SseProvider extends LitElement {
   /** Close the stream while the tab is hidden and resume (with the last id) when it is shown. */
   pauseHidden = false;
 
-  /** The connection state: `connecting`, `open` or `closed`. Reflected as an attribute. */
-  state: ConnectionState = 'closed';
-
   /** The mock backend used in mock mode; a default simulation when not set. Setting it implies `mock`. */
   mockBackend: MockBackend | undefined;
 
   /** Opens streams; the browser's `EventSource` by default. Inject one to use another client. */
   eventSourceFactory: EventSourceFactory | undefined;
 
+  /** The connection state: `connecting`, `open` or `closed`. Reflected as the `state` attribute. */
+  get state(): ConnectionState {
+    return this.session.state;
+  }
+
   /** The message counters: `applied + rejected + ignored + duplicates = received`. */
   get stats(): ConnectionStats {
-    return { ...this.store.connection.stats };
+    return this.session.stats;
   }
 
   /** With `shared`: whether this tab holds the stream (`leader`) or is relayed to (`follower`). */
   get sharedRole(): 'leader' | 'follower' | undefined {
-    const role = this.#share?.role;
-    return role === 'idle' ? undefined : role;
+    return this.session.sharedRole;
   }
 
   /** The mock backend in use, once mock mode has started. */
   get activeMockBackend(): MockBackend | undefined {
-    return this.mockBackend ?? (this.mock ? this.#defaultMock : undefined);
+    return this.session.activeMockBackend;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('online', this.#onOnline);
-    document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#reflectState();
     // A provider moved in the document keeps its store and its resume id, and reconnects.
-    if (this.hasUpdated) {
-      if (this.#client && this.#wanted) this.#open();
-      else this.#sync();
-    }
+    if (this.hasUpdated && this.#wanted) this.session.connect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this.#onOnline);
-    document.removeEventListener('visibilitychange', this.#onVisibility);
-    this.#loading = undefined;
-    this.#close();
+    this.session.disconnect();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('logLimit')) this.store.logLimit = this.logLimit;
-    if (changed.has('metricsHistory')) this.store.metricsHistory = this.metricsHistory;
-    if (changed.has('maxProjects')) this.store.maxProjects = this.maxProjects;
+  protected override willUpdate(): void {
     // Before render, so the state it sets is part of this update rather than scheduling another.
-    this.#sync();
+    this.session.configure({
+      url: this.url,
+      mock: this.mock,
+      mockBackend: this.mockBackend,
+      transport: this.transport,
+      withCredentials: this.withCredentials,
+      snapshotUrl: this.snapshotUrl,
+      apiBase: this.apiBase,
+      reconnectMin: this.reconnectMin,
+      reconnectMax: this.reconnectMax,
+      staleTimeout: this.staleTimeout,
+      shared: this.shared,
+      pauseHidden: this.pauseHidden,
+      headers: this.headers,
+      eventSourceFactory: this.eventSourceFactory,
+      metricsHistory: this.metricsHistory,
+      logLimit: this.logLimit,
+      maxProjects: this.maxProjects,
+    });
+    if (!this.hasUpdated && this.#wanted && this.isConnected) this.session.connect();
   }
 
   /** Opens the connection if it is closed. */
   connect(): void {
     this.#wanted = true;
-    if (this.#client) this.#open();
-    else this.#sync();
+    if (this.isConnected && this.hasUpdated) this.session.connect();
   }
 
   /**
@@ -234,219 +220,24 @@ export class SseProvider extends LitElement {
    */
   disconnect(): void {
     this.#wanted = false;
-    this.#loading = undefined;
-    this.#close();
+    this.session.disconnect();
   }
 
   /** Closes the connection and opens a new one now, resuming from the last event id. */
   reconnect(): void {
     this.#wanted = true;
-    if (!this.#client) this.#sync();
-    else if (!this.#share || this.#share.role === 'leader') this.#client.reconnect();
-    else if (this.#share.role === 'idle') this.#open();
+    if (this.isConnected && this.hasUpdated) this.session.reconnect();
   }
 
   override render() {
     return html`<slot></slot>`;
   }
 
-  /** Replaces the client when the attributes that define the connection changed. */
-  #sync(): void {
-    if (!this.isConnected) return;
-    const mock = this.mock || this.mockBackend !== undefined;
-    const key = JSON.stringify([
-      this.url,
-      mock,
-      this.transport,
-      this.withCredentials,
-      this.snapshotUrl,
-      this.reconnectMin,
-      this.reconnectMax,
-      this.staleTimeout,
-      this.shared,
-    ]);
-    const changed = key !== this.#clientKey || this.mockBackend !== this.#clientBackend || this.eventSourceFactory !== this.#clientFactory;
-    if (!changed && (this.#client || this.#loading)) return;
-    this.#clientKey = key;
-    this.#clientBackend = this.mockBackend;
-    this.#clientFactory = this.eventSourceFactory;
-    this.#loading = undefined;
-    this.#close();
-    this.#client = undefined;
-    this.store.connection.stats.transport = mock ? 'eventsource' : this.transport;
-    if (mock) {
-      this.#load(
-        import('../mock/index.js').then((module) => {
-          const backend = this.mockBackend ?? (this.#defaultMock ??= module.getDefaultMockBackend());
-          return { factory: (url, init) => new module.MockEventSource(url, init, backend) };
-        }),
-      );
-      return;
-    }
-    if (!this.url) return;
-    // The fetch transport and tab sharing load only for the providers that ask for them.
-    const fetchTransport = this.transport === 'fetch' && !this.eventSourceFactory;
-    const share = this.shared && canShare();
-    if (!fetchTransport && !share) {
-      this.#start({ factory: this.eventSourceFactory });
-      return;
-    }
-    this.#load(
-      Promise.all([
-        fetchTransport ? import('../core/fetch-event-source.js') : undefined,
-        share ? import('../core/tab-share.js') : undefined,
-      ]).then(([transport, shareModule]): ClientSetup => ({
-        factory: transport
-          ? (url, init) =>
-              new transport.FetchEventSource(url, {
-                withCredentials: init.withCredentials,
-                lastEventId: init.lastEventId,
-                // Read on every connect, so a function can hand out a fresh token.
-                headers: () => (typeof this.headers === 'function' ? this.headers() : (this.headers ?? {})),
-              })
-          : this.eventSourceFactory,
-        resumeWith: transport ? 'header' : 'query',
-        shareModule,
-      })),
-    );
-  }
-
-  #load(setup: Promise<ClientSetup>): void {
-    if (this.#wanted) this.#setState('connecting');
-    const load: Promise<unknown> = (this.#loading = setup.then(
-      (ready) => {
-        // The attributes may have changed, or the element left, while the modules loaded.
-        if (this.#loading !== load) return;
-        this.#loading = undefined;
-        this.#start(ready);
-      },
-      (error: unknown) => {
-        // A file missing beside the bundle, say: said once, and `reconnect()` tries again.
-        if (this.#loading !== load) return;
-        this.#loading = undefined;
-        this.#clientKey = '';
-        this.#setState('closed');
-        this.store.setConnection({ state: 'closed', closedReason: 'disconnected' });
-        const message = `Could not load part of the library: ${error instanceof Error ? error.message : String(error)}`;
-        this.#emit('sse-error', { message, willRetry: false } satisfies ConnectionError);
-      },
-    ));
-  }
-
-  #start({ factory, resumeWith = 'query', shareModule }: ClientSetup): void {
-    this.#client = new LiveClient({
-      url: this.url || '/api/containers/events',
-      resumeWith,
-      staleTimeout: this.staleTimeout,
-      store: this.store,
-      factory,
-      withCredentials: this.withCredentials,
-      reconnectMin: this.reconnectMin,
-      reconnectMax: this.reconnectMax,
-      snapshotUrl: this.snapshotUrl || undefined,
-      onEvent: (event) => this.#onClientEvent(event),
-      onMessage: (message) => {
-        if (this.#share?.role === 'leader') this.#share.post({ kind: 'message', message });
-      },
-    });
-    this.#shareModule = shareModule;
-    this.#share = shareModule ? new shareModule.TabShare(this.#client.url, this.#shareHandlers) : undefined;
-    if (this.#wanted && this.isConnected && !this.#hiddenPause()) this.#open();
-    else this.#setState('closed');
-  }
-
-  /** Opens this tab's way to the stream: its own connection, or its place among the sharing tabs. */
-  #open(): void {
-    if (!this.#share) {
-      this.#client?.connect();
-      return;
-    }
-    if (this.#share.role !== 'idle') return;
-    this.#synced = false;
-    this.#share.start();
-  }
-
-  #close(): void {
-    this.#share?.stop();
-    this.#client?.disconnect();
-    this.#setState('closed');
-  }
-
-  readonly #shareHandlers = {
-    lead: () => {
-      // Elected: open the stream, resuming from the last id relayed to this tab, and hand the
-      // state to any tab still waiting for it.
-      this.#synced = true;
-      this.#client?.connect();
-      if (this.#client && this.#shareModule) this.#share?.post({ kind: 'sync', sync: this.#shareModule.syncOf(this.store, this.#client.lastEventId) });
-    },
-    receive: (message: ShareMessage) => {
-      const client = this.#client;
-      if (!client) return;
-      switch (message.kind) {
-        case 'hello':
-          if (this.#shareModule) this.#share?.post({ kind: 'sync', sync: this.#shareModule.syncOf(this.store, client.lastEventId) });
-          break;
-        case 'message':
-          // Until the leader's state arrives, relayed messages are already part of it.
-          if (this.#synced) client.receive(message.message.type, message.message.data, message.message.id);
-          break;
-        case 'state':
-          this.store.setConnection({ state: message.state, closedReason: message.closedReason, lastError: message.lastError });
-          this.#setState(message.state);
-          break;
-        case 'sync':
-          if (this.#synced) return;
-          this.#synced = true;
-          this.#shareModule?.applySync(this.store, message.sync, Date.now());
-          if (message.sync.lastEventId !== undefined) client.resumeFrom(message.sync.lastEventId);
-          this.#setState(message.sync.state);
-          break;
-      }
-    },
-  };
-
-  #hiddenPause(): boolean {
-    // A shared stream serves other tabs too: it is not paused with this one.
-    this.#paused = this.pauseHidden && !this.shared && document.visibilityState === 'hidden';
-    return this.#paused;
-  }
-
-  readonly #onOnline = (): void => {
-    // The network is back: a provider waiting out its backoff retries now.
-    // Only a tab that holds its own stream: a shared follower's stream is its leader's.
-    const own = !this.#share || this.#share.role === 'leader';
-    if (this.#client && own && this.#wanted && !this.#paused && this.state !== 'open') this.#client.reconnect();
-  };
-
-  readonly #onVisibility = (): void => {
-    const client = this.#client;
-    if (!client || !this.#wanted) return;
-    if (document.visibilityState === 'hidden') {
-      if (this.pauseHidden && !this.shared) {
-        this.#paused = true;
-        client.disconnect();
-      }
-      return;
-    }
-    if (this.#paused) {
-      this.#paused = false;
-      client.connect();
-    } else if (client.stale) {
-      // Timers are throttled in hidden tabs: a stream that went quiet meanwhile is reopened at once.
-      client.reconnect();
-    }
-  };
-
-  #onClientEvent(event: ClientEvent): void {
+  readonly #onSessionEvent = (event: SessionEvent): void => {
     switch (event.kind) {
       case 'state':
-        if (this.#share?.role === 'follower') return;
-        this.#setState(event.state);
-        if (this.#share?.role === 'leader') {
-          const { closedReason, lastError } = this.store.connection;
-          this.#share.post({ kind: 'state', state: event.state, closedReason, lastError });
-        }
+        this.#reflectState();
+        this.#emit('sse-state-change', { state: event.state, previous: event.previous });
         break;
       case 'applied':
         this.#emit(DOM_EVENT_NAMES[event.event.type], event.event.data);
@@ -458,23 +249,14 @@ export class SseProvider extends LitElement {
         this.#emit('sse-error', event.error);
         break;
     }
-  }
+  };
 
-  #setState(state: ConnectionState): void {
-    const previous = this.state;
-    if (previous === state) return;
-    this.state = state;
-    this.#emit('sse-state-change', { state, previous });
+  #reflectState(): void {
+    if (this.isConnected && this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
   }
 
   #emit(name: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-  }
-
-  #request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse> {
-    const backend = this.activeMockBackend;
-    if (backend) return backend.request(method, path);
-    return requestJson(this.apiBase, method, path, { signal, credentials: this.withCredentials ? 'include' : 'same-origin' });
   }
 }
 
@@ -490,7 +272,12 @@ type ProviderEvents = {
 };
 
 declare global {
+  // The provider's events bubble and are composed: they reach the document and the window too.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends ProviderEvents {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends ProviderEvents {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends ProviderEvents {}
 }
 

@@ -1,16 +1,18 @@
 // Real SSE endpoints served by the test runner's dev server, for the connection tests.
 //
-//   GET /sse/stream?session=S&count=N&then=hold|drop&fail=K&overlap=M&kind=log|bad
+//   GET /sse/stream?session=S&count=N&then=hold|drop&fail=K&overlap=M&kind=log|bad|news
 //     The first K requests of session S answer HTTP 500. Then each connection sends N
 //     `deployment_progress` events with ids, resuming after `Last-Event-ID` or `?lastEventId=`
 //     (re-sending the M events before it, as a careless backend would), and then holds the socket
 //     open or, on the session's first successful connection, drops it.
 //     `interval` (ms, default 10) spaces the events; `heartbeat=MS` adds a comment every MS ms;
 //     `auth=T` answers 401 unless the request carries `Authorization: Bearer T`.
+//     `kind=news` sends, instead of log lines, p1 going running → error then a new project p3.
 //   GET /sse/status?session=S
 //     What the server saw: connections, closes, the resume ids sent, whether a socket is open.
-//   GET /sse/projects?session=S
-//     A project list for `snapshot-url`.
+//   GET /sse/projects?session=S&delay=MS
+//     A project list for `snapshot-url` (p1 running, p2 stopped), answered after MS ms; the
+//     session records when each snapshot request came and when it was answered.
 import { PassThrough } from 'node:stream';
 
 const sessions = new Map();
@@ -32,6 +34,13 @@ function logEvent(i) {
   return { projectId: 'p1', message: `line ${i}`, level: 'info', timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() };
 }
 
+function newsEvent(i) {
+  const timestamp = new Date().toISOString();
+  return i === 0
+    ? { projectId: 'p1', oldStatus: 'running', newStatus: 'error', timestamp }
+    : { projectId: `p${i + 2}`, oldStatus: 'stopped', newStatus: 'deploying', timestamp };
+}
+
 export async function sseTestMiddleware(ctx, next) {
   if (!ctx.path.startsWith('/sse/')) return next();
   const q = ctx.query;
@@ -44,6 +53,11 @@ export async function sseTestMiddleware(ctx, next) {
   }
 
   if (ctx.path === '/sse/projects') {
+    s.snapshots ??= [];
+    const record = { asked: Date.now() };
+    s.snapshots.push(record);
+    await new Promise((resolve) => setTimeout(resolve, Number(q.delay ?? 0)));
+    record.answered = Date.now();
     ctx.type = 'application/json';
     ctx.body = JSON.stringify({ projects: [{ projectId: 'p1', name: 'Project one', status: 'running' }, { projectId: 'p2', status: 'stopped' }] });
     return;
@@ -128,6 +142,7 @@ export async function sseTestMiddleware(ctx, next) {
       setTimeout(() => {
         if (closed) return;
         if (q.kind === 'bad' && i === 1) stream.write(`id: ${id}\nevent: deployment_progress\ndata: {not json\n\n`);
+        else if (q.kind === 'news') stream.write(frame(id, 'container_status_changed', newsEvent(i)));
         else stream.write(frame(id, 'deployment_progress', logEvent(id)));
         if (drop && i === count - 1) timers.push(setTimeout(() => ctx.req.socket.destroy(), 20));
       }, interval * (i + 1)),
