@@ -27,13 +27,16 @@ async function vendorPage(): Promise<{ frame: HTMLIFrameElement; win: VendorWind
   return { frame, win: frame.contentWindow as VendorWindow, doc: frame.contentDocument! };
 }
 
-/** Lets the page run for `ms`: long enough for a loop to fire thousands of times, shorter than a retry. */
+/**
+ * Lets the page run for `ms`: long enough for a loop to fire thousands of times, far shorter than the
+ * first retry (`reconnect-min="4000"`: 2 to 4 s after the failure).
+ */
 const during = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const providers = [
-  { name: 'the mock backend', file: 'live-elements.mock.js', markup: '<sse-provider mock reconnect-min="1000">' },
-  { name: 'the fetch transport', file: 'live-elements.fetch-event-source.js', markup: '<sse-provider transport="fetch" reconnect-min="1000" url="/sse/stream?session=lazy-fetch&count=2">' },
-  { name: 'tab sharing', file: 'live-elements.tab-share.js', markup: '<sse-provider shared reconnect-min="1000" url="/sse/stream?session=lazy-shared&count=2">' },
+  { name: 'the mock backend', file: 'live-elements.mock.js', markup: '<sse-provider mock reconnect-min="4000">' },
+  { name: 'the fetch transport', file: 'live-elements.fetch-event-source.js', markup: '<sse-provider transport="fetch" reconnect-min="4000" url="/sse/stream?session=lazy-fetch&count=2">' },
+  { name: 'tab sharing', file: 'live-elements.tab-share.js', markup: '<sse-provider shared reconnect-min="4000" url="/sse/stream?session=lazy-shared&count=2">' },
 ];
 
 describe('a lazily loaded part that cannot be fetched', () => {
@@ -83,9 +86,15 @@ describe('a lazily loaded part that cannot be fetched', () => {
     const provider = doc.querySelector('sse-provider') as SseProvider;
     await until(() => win.errors.length >= 2, 'a retry that fails again');
     provider.disconnect();
+    const errors = win.errors.length;
+    const states = win.states.length;
+    await during(100);
     const refused = (await lazyFiles()).refused.length;
     await during(500);
     expect((await lazyFiles()).refused.length, 'no load after disconnect()').to.equal(refused);
+    expect(win.errors.length, 'no error after disconnect()').to.equal(errors);
+    expect(win.states.slice(states), 'no state change after disconnect()').to.deep.equal([]);
+    expect(win.states.at(-1)).to.equal('closed');
     expect(provider.state).to.equal('closed');
     expect(provider.store.connection.closedReason).to.equal('disconnected');
   });

@@ -321,6 +321,40 @@ describe('<live-toast-region>', () => {
       for (const el of [inA, forB, everything]) el.clear();
     });
 
+    it('finds its provider through context from inside a shadow root, and follows it when moved to another', async () => {
+      const wrapper = await fixture(html`<div><sse-provider id="a"></sse-provider><sse-provider id="b"></sse-provider></div>`);
+      const [a, b] = ['a', 'b'].map((id) => wrapper.querySelector<SseProvider>(`#${id}`)!) as [SseProvider, SseProvider];
+      const host = document.createElement('div');
+      host.attachShadow({ mode: 'open' }).innerHTML = '<live-toast-region></live-toast-region>';
+      a.append(host);
+      const el = host.shadowRoot!.querySelector('live-toast-region')!;
+      await settled(el);
+      const success = (target: Element, projectId: string) =>
+        target.dispatchEvent(new CustomEvent('action-success', { detail: { projectId, action: 'stop', response: {} }, bubbles: true, composed: true }));
+      success(a, 'from-a');
+      success(b, 'from-b');
+      await settled(el);
+      expect(el.toasts.map((t) => t.message)).to.deep.equal(['from-a']);
+      b.append(host);
+      await settled(el);
+      success(a, 'from-a again');
+      success(b, 'from-b again');
+      await settled(el);
+      expect(el.toasts.map((t) => t.message)).to.deep.equal(['from-a', 'from-b again']);
+      // Moved out of every provider: the whole document, not the provider it left.
+      wrapper.append(host);
+      await settled(el);
+      success(b, 'from-b, heard from the document');
+      await settled(el);
+      expect(el.toasts.map((t) => t.message)).to.deep.equal(['from-a', 'from-b again', 'from-b, heard from the document']);
+      const outside = document.createElement('span');
+      wrapper.append(outside);
+      success(outside, 'outside');
+      await settled(el);
+      expect(el.toasts.at(-1)?.message).to.equal('outside');
+      el.clear();
+    });
+
     it('a host that cancels nothing still gets every event: the region only listens', async () => {
       const provider = await fixture<SseProvider>(html`<sse-provider><live-toast-region></live-toast-region></sse-provider>`);
       let heard = 0;

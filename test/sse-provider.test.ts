@@ -255,9 +255,9 @@ describe('<sse-provider>', () => {
       it(`keeps what the stream applied while a slow snapshot-url request was in flight (${transport})`, async () => {
         const session = uniqueSession();
         // The stream says p1 failed and p3 appeared 50 and 100 ms after it opens; the snapshot,
-        // asked for when the stream opened, answers after 600 ms with what was true when it was asked.
+        // asked for when the stream opened, answers after 1.5 s with what was true when it was asked.
         const el = await fixture<SseProvider>(
-          html`<sse-provider transport=${transport} snapshot-url="/sse/projects?session=${session}&delay=600"
+          html`<sse-provider transport=${transport} snapshot-url="/sse/projects?session=${session}&delay=1500"
             url="/sse/stream?session=${session}&kind=news&count=2&interval=50"></sse-provider>`,
         );
         await until(() => el.store.getProject('p3')?.status === 'deploying', 'the news from the stream');

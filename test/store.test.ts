@@ -199,6 +199,21 @@ describe('LiveStore', () => {
     expect(store.getProject('fresh')?.status, 'a project named after the request stays').to.equal('deploying');
     expect(store.getProject('web'), 'a log line is not newer status news').to.include({ status: 'stopped', name: 'Web' });
 
+    // The stream's own snapshot is news too: an older snapshot-url answer undoes none of it.
+    const before = store.mark();
+    store.apply({ type: 'snapshot', data: { projects: [{ projectId: 'api', status: 'deploying' }, { projectId: 'web', status: 'running' }] } });
+    store.applySnapshot({ projects: [{ projectId: 'api', status: 'running' }] }, Date.now(), before);
+    expect(store.projectIds().sort()).to.deep.equal(['api', 'web']);
+    expect(store.getProject('api')?.status).to.equal('deploying');
+
+    // A deployment step and error the stream sent after the request outlive the snapshot's older status.
+    const asked2 = store.mark();
+    store.apply(log('web', 'Building image', 'error', { step: 'build', progress: 40 }));
+    store.applySnapshot({ projects: [{ projectId: 'web', status: 'deploying' }, { projectId: 'api', status: 'deploying' }] }, Date.now(), asked2);
+    expect(store.getProject('web')).to.include({ status: 'deploying' });
+    expect(store.getProject('web')?.deployment?.step).to.equal('build');
+    expect(store.getProject('web')?.lastError?.message).to.equal('Building image');
+
     // Asked after all of that: the snapshot knows better, and reconciles everything.
     store.applySnapshot({ projects: [{ projectId: 'api', status: 'running' }] }, Date.now(), store.mark());
     expect(store.projectIds()).to.deep.equal(['api']);

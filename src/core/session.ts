@@ -118,7 +118,10 @@ export class LiveSession {
   /** Set while the optional modules of the next client load; the token of the current attempt. */
   #loading: object | undefined;
   #loadAttempt = 0;
-  #loadRetry: unknown;
+  /** The pending retry of a failed load, with the clock that holds its timer. */
+  #loadRetry: { clock: Clock; handle: unknown } | undefined;
+  /** The resume id of a client replaced for the same URL, handed to the next one. */
+  #resume: { url: string; id: string } | undefined;
   #defaultMock: MockBackend | undefined;
   /** Between `connect()` and `disconnect()`. */
   #wanted = false;
@@ -199,8 +202,9 @@ export class LiveSession {
       this.#wanted = true;
       this.#listen(true);
     }
-    if (this.#client) this.#open();
-    else if (!this.#loading && this.#loadRetry === undefined) this.#start();
+    if (this.#client) {
+      if (!this.#hiddenPause()) this.#open();
+    } else if (!this.#loading && this.#loadRetry === undefined) this.#start();
   }
 
   /**
@@ -209,6 +213,7 @@ export class LiveSession {
    */
   disconnect(): void {
     this.#wanted = false;
+    this.#paused = false;
     this.#listen(false);
     this.#cancelLoad();
     this.#close();
@@ -235,6 +240,8 @@ export class LiveSession {
   request(method: string, path: string, signal?: AbortSignal): Promise<RestResponse> {
     const backend = this.activeMockBackend;
     if (backend) return backend.request(method, path);
+    // In mock mode before the mock has loaded: it answers, never the network.
+    if (this.#mock) return this.#mockBackend().then((mock) => mock.request(method, path));
     const credentials = this.#options.withCredentials ? 'include' : 'same-origin';
     return requestJson(this.#options.apiBase ?? '/api', method, path, { signal, credentials });
   }
@@ -247,6 +254,12 @@ export class LiveSession {
 
   get #url(): string {
     return this.#options.url || (this.#mock ? DEFAULT_URL : '');
+  }
+
+  /** The mock backend in use, loading the mock module first if needed. */
+  async #mockBackend(): Promise<MockBackend> {
+    const mock = await import('../mock/index.js');
+    return this.#options.mockBackend ?? (this.#defaultMock ??= mock.getDefaultMockBackend());
   }
 
   /** The URL and transport the record shows, known before any module has loaded. */
@@ -334,24 +347,28 @@ export class LiveSession {
         this.#emit({ kind: 'error', error });
         const clock = this.#options.clock ?? realClock;
         const delay = backoffDelay(this.#loadAttempt++, this.#options.reconnectMin ?? 1000, this.#options.reconnectMax ?? 30000, this.#options.random);
-        this.#loadRetry = clock.setTimeout(() => {
+        const handle = clock.setTimeout(() => {
           this.#loadRetry = undefined;
           if (this.#wanted && !this.#client) this.#start();
         }, delay);
+        this.#loadRetry = { clock, handle };
       },
     );
   }
 
   #cancelLoad(): void {
     this.#loading = undefined;
-    if (this.#loadRetry !== undefined) (this.#options.clock ?? realClock).clearTimeout(this.#loadRetry);
+    this.#loadRetry?.clock.clearTimeout(this.#loadRetry.handle);
     this.#loadRetry = undefined;
   }
 
   #build({ factory, resumeWith = 'query', shareModule }: ClientSetup): void {
     const options = this.#options;
+    const url = this.#url;
     this.#client = new LiveClient({
-      url: this.#url,
+      url,
+      // A client replaced for another reason than its URL (a timeout, a transport) resumes where the last one was.
+      lastEventId: this.#resume?.url === url ? this.#resume.id : undefined,
       resumeWith,
       staleTimeout: options.staleTimeout,
       store: this.store,
@@ -380,6 +397,8 @@ export class LiveSession {
   #drop(): void {
     this.#cancelLoad();
     this.#loadAttempt = 0;
+    const id = this.#client?.lastEventId;
+    if (this.#client && id !== undefined) this.#resume = { url: this.#client.url, id };
     this.#close();
     this.#client = undefined;
     this.#share = undefined;

@@ -218,8 +218,14 @@ export class LiveStore {
 
   /** Applies one validated protocol event. `receivedAt` is epoch ms. */
   apply(event: ProtocolEvent, receivedAt = Date.now()): void {
-    if (event.type !== 'snapshot') {
-      const news = ++this.#news;
+    const news = ++this.#news;
+    if (event.type === 'snapshot') {
+      // The stream's own snapshot is news about every project it lists.
+      for (const item of event.data.projects) {
+        this.#seenNews.set(item.projectId, news);
+        this.#statusNews.set(item.projectId, news);
+      }
+    } else {
       this.#seenNews.set(event.data.projectId, news);
       if (event.type === 'container_status_changed' || event.type === 'auto_shutdown') this.#statusNews.set(event.data.projectId, news);
     }
@@ -280,8 +286,8 @@ export class LiveStore {
    * others take its status, name and url. Logs and metrics already received are kept.
    *
    * With `since` (a `mark()` taken when the snapshot was requested), the stream's later news wins:
-   * a project whose status changed after the mark keeps it, and one named by any event after the
-   * mark is not removed.
+   * a project whose status changed after the mark keeps it, one named by any event after the mark
+   * is not removed, and the deployment step and error the stream reported after the mark stay.
    */
   applySnapshot(snapshot: Snapshot, receivedAt = Date.now(), since = Infinity): void {
     const listed = new Set<string>();
@@ -294,7 +300,7 @@ export class LiveStore {
         this.#mark(item.projectId);
         continue;
       }
-      this.#setStatus(project, item.status, receivedAt);
+      this.#setStatus(project, item.status, receivedAt, (this.#seenNews.get(item.projectId) ?? 0) > since);
       if (item.metrics && project.metrics.length === 0) project.metrics.push(receivedAt, item.metrics);
       // Details a client that joined late never saw as events.
       if (item.status === 'inactive' && item.reason !== undefined && !project.autoShutdown) {
@@ -466,11 +472,12 @@ export class LiveStore {
     }
   }
 
-  #setStatus(project: ProjectState, status: ContainerStatus, time: number): void {
+  /** `keepDetails`: the deployment step and error are newer than this status, so they stay. */
+  #setStatus(project: ProjectState, status: ContainerStatus, time: number, keepDetails = false): void {
     if (project.status === status) return;
     project.status = status;
     project.statusChangedAt = time;
-    if (status === 'deploying') {
+    if (status === 'deploying' && !keepDetails) {
       // A new deployment: the last one's error and its final step are history.
       project.lastError = undefined;
       project.deployment = undefined;

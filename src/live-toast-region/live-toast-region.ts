@@ -137,9 +137,12 @@ export class LiveToastRegion extends LitElement {
     context: liveContext,
     subscribe: true,
     callback: () => {
+      this.#provided = true;
       if (this.isConnected) this.#attach();
     },
   });
+  /** Whether a provider answered since the region was last connected (the consumer keeps its last value). */
+  #provided = false;
 
   #toasts: Toast[] = [];
   #nextId = 1;
@@ -211,6 +214,7 @@ export class LiveToastRegion extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#provided = false;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#detach();
     this.#advance();
@@ -240,7 +244,7 @@ export class LiveToastRegion extends LitElement {
 
   #attach(): void {
     const named = this.htmlFor ? document.getElementById(this.htmlFor) : null;
-    const source: EventTarget = named ?? this.#context.value?.events ?? document;
+    const source: EventTarget = named ?? (this.#provided ? this.#context.value?.events : undefined) ?? document;
     if (source === this.#source) return;
     this.#detach();
     for (const type of LISTENED) source.addEventListener(type, this.#onEvent);
