@@ -139,6 +139,37 @@ describe('LiveSession (the core, no element)', () => {
     expect(session.state).to.equal('closed');
   });
 
+  it('opens nothing when the mock finishes loading after disconnect(), and only the latest stream after configure()', async () => {
+    const clock = new ManualClock();
+    const first = new MockBackend({ seed: 1, clock });
+    const second = new MockBackend({ seed: 2, clock });
+    const session = new LiveSession({ mockBackend: first });
+    session.connect();
+    session.disconnect();
+    session.configure({ mockBackend: second });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock.advance(100);
+    expect(session.state, 'disconnected before the module loaded').to.equal('closed');
+    session.connect();
+    session.configure({ mockBackend: first });
+    await until(() => {
+      clock.advance(10);
+      return session.state === 'open';
+    }, 'the stream of the latest options');
+    expect(session.activeMockBackend).to.equal(first);
+    const response = session.request('GET', '/projects');
+    clock.advance(1000);
+    expect((await response).status).to.equal(200);
+    session.disconnect();
+  });
+
+  it('answers REST from the mock before the mock has loaded, never from the network', async () => {
+    const session = new LiveSession({ mock: true });
+    const response = await session.request('GET', '/projects');
+    expect(response.status).to.equal(200);
+    expect(Array.isArray(response.body) || Array.isArray((response.body as { projects?: unknown }).projects)).to.equal(true);
+  });
+
   it('stops on 401 and tries again only on reconnect()', () => {
     const { session, clock, latest } = scripted({ transport: 'eventsource' });
     session.connect();
