@@ -58,6 +58,24 @@ describe('ANSI parsing', () => {
     expect(runs('\x9b31mred')).to.deep.equal([['red', 'fg1']]);
   });
 
+  it('ends each sequence where a terminal would', () => {
+    const cases: [string, [string, string][]][] = [
+      // A byte outside the final range ends a control sequence and is kept.
+      ['a\x1b[31\nb', [['a\nb', '']]],
+      // Intermediate bytes make a control sequence something other than SGR.
+      ['\x1b[31!mx\x1b[1my', [['x', ''], ['y', 'b']]],
+      // Another escape: its intermediate bytes, then one character.
+      ['\x1b#8x\x1b( y', [['x', '']]],
+      ['\x1b\x1b[31mq', [['[31mq', '']]],
+      // Control strings end at BEL or ST, in either form; a lone ESC inside does not end them.
+      ['\x9dtitle\x9cafter', [['after', '']]],
+      ['\x1b]0;a\x1bb\x07c', [['c', '']]],
+      ['\x90dcs\x1b\\d', [['d', '']]],
+      ['\x1b[1;31\x1b[0mz', [['z', '']]],
+    ];
+    for (const [input, expected] of cases) expect(runs(input), JSON.stringify(input)).to.deep.equal(expected);
+  });
+
   it('never lets input reach a class name, and never keeps a control character', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

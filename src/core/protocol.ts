@@ -116,7 +116,8 @@ class Invalid {
 
 type Fields = Record<string, unknown>;
 
-function isObject(value: unknown): value is Fields {
+/** A plain object: not null, not an array. */
+export function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -166,6 +167,11 @@ function nonNegative(data: Fields, key: string): number {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** Sets an optional field only when it is present, so absent fields stay absent. */
+function put<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
 function oneOf<T extends string>(data: Fields, key: string, allowed: readonly T[], optional = false): T | undefined {
   const value = string(data, key, optional);
   if (value === undefined) return undefined;
@@ -192,10 +198,8 @@ function metricsSample(data: Fields): MetricsSample {
     memory: nonNegative(data, 'memory'),
     requests: nonNegative(data, 'requests'),
   };
-  const uptime = string(data, 'uptime', true);
-  if (uptime !== undefined) sample.uptime = uptime;
-  const lastActivity = string(data, 'lastActivity', true);
-  if (lastActivity !== undefined) sample.lastActivity = lastActivity;
+  put(sample, 'uptime', string(data, 'uptime', true));
+  put(sample, 'lastActivity', string(data, 'lastActivity', true));
   return sample;
 }
 
@@ -206,8 +210,7 @@ const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPa
       newStatus: oneOf(data, 'newStatus', CONTAINER_STATUSES) as ContainerStatus,
       timestamp: timestamp(data, 'timestamp', receivedAt),
     };
-    const oldStatus = oneOf(data, 'oldStatus', CONTAINER_STATUSES, true);
-    if (oldStatus !== undefined) event.oldStatus = oldStatus;
+    put(event, 'oldStatus', oneOf(data, 'oldStatus', CONTAINER_STATUSES, true));
     return event;
   },
 
@@ -227,8 +230,7 @@ const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPa
       level: oneOf(data, 'level', LOG_LEVELS) as LogLevel,
       timestamp: timestamp(data, 'timestamp', receivedAt),
     };
-    const step = string(data, 'step', true);
-    if (step !== undefined) event.step = step;
+    put(event, 'step', string(data, 'step', true));
     const progress = number(data, 'progress', true);
     if (progress !== undefined) event.progress = clamp(progress, 0, 100);
     return event;
@@ -256,19 +258,11 @@ function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
       projectId: projectId(item),
       status: oneOf(item, 'status', CONTAINER_STATUSES) as ContainerStatus,
     };
-    const name = string(item, 'name', true);
-    if (name !== undefined) project.name = name;
-    const url = string(item, 'url', true);
-    if (url !== undefined) project.url = url;
-    const reason = string(item, 'reason', true);
-    if (reason !== undefined) project.reason = reason;
-    if (typeof item.inactiveTime === 'number') project.inactiveTime = nonNegative(item, 'inactiveTime');
-    else {
-      const inactiveTime = string(item, 'inactiveTime', true);
-      if (inactiveTime !== undefined) project.inactiveTime = inactiveTime;
-    }
-    const lastError = string(item, 'lastError', true);
-    if (lastError !== undefined) project.lastError = lastError;
+    put(project, 'name', string(item, 'name', true));
+    put(project, 'url', string(item, 'url', true));
+    put(project, 'reason', string(item, 'reason', true));
+    put(project, 'inactiveTime', typeof item.inactiveTime === 'number' ? nonNegative(item, 'inactiveTime') : string(item, 'inactiveTime', true));
+    put(project, 'lastError', string(item, 'lastError', true));
     if (item.metrics !== undefined && item.metrics !== null) {
       if (!isObject(item.metrics)) throw new Invalid('field "metrics" must be an object');
       project.metrics = metricsSample(item.metrics);

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { isContainerStatus, type ContainerStatus } from '../core/protocol.js';
+import { isContainerStatus, isObject, type ContainerStatus } from '../core/protocol.js';
 import { requestJson } from '../core/rest.js';
 import type { ServiceResponse } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
@@ -284,8 +284,8 @@ export class LiveContainerActions extends LitElement {
   #reconcile(projectId: string, body: unknown): void {
     const store = this.#live.store;
     const project = store?.getProject(projectId);
-    const fresh = (isRecord(body) && isRecord(body.project) ? body.project : body) as { status?: unknown } | null;
-    if (!store || !project || !isRecord(fresh) || !isContainerStatus(fresh.status) || fresh.status === project.status) return;
+    const fresh = (isObject(body) && isObject(body.project) ? body.project : body) as { status?: unknown } | null;
+    if (!store || !project || !isObject(fresh) || !isContainerStatus(fresh.status) || fresh.status === project.status) return;
     store.apply({
       type: 'container_status_changed',
       data: { projectId, oldStatus: project.status, newStatus: fresh.status, timestamp: new Date().toISOString() },
@@ -307,19 +307,19 @@ export class LiveContainerActions extends LitElement {
     const t = this.#locale;
     const label = this.#name ? t.t('actions.groupFor', { project: this.#name }) : t.t('actions.group');
     let content: unknown;
-    if (this.confirming) content = this.renderConfirm();
-    else if (status === 'deploying') content = this.renderDeploying();
+    if (this.confirming) content = this.#renderConfirm();
+    else if (status === 'deploying') content = this.#renderDeploying();
     else {
       const actions = ACTIONS[status].filter((action) => action !== 'open' || this.#href);
       if (this.deletable) actions.push('delete');
-      content = actions.map((action) => this.renderAction(action));
+      content = actions.map((action) => this.#renderAction(action));
     }
     return html`<div part="base" class="base" role="group" aria-label=${label} aria-busy=${this.busy ? 'true' : 'false'} tabindex="-1" @keydown=${this.#onKeydown}>
       ${content}
     </div>`;
   }
 
-  private renderAction(action: ContainerAction): TemplateResult {
+  #renderAction(action: ContainerAction): TemplateResult {
     const busy = this.busy !== undefined;
     const content = html`${this.busy === action ? spinner : html`<span part="icon" class="icon" aria-hidden="true">${ICONS[action]}</span>`}<span
         part="label"
@@ -351,11 +351,11 @@ export class LiveContainerActions extends LitElement {
     </button>`;
   }
 
-  private renderDeploying(): TemplateResult {
+  #renderDeploying(): TemplateResult {
     return html`<span part="deploying" class="deploying">${spinner}<span part="label" class="label">${this.#locale.t('actions.deploying')}</span></span>`;
   }
 
-  private renderConfirm(): TemplateResult {
+  #renderConfirm(): TemplateResult {
     const t = this.#locale;
     return html`<div part="confirm" class="confirm" role="group" aria-labelledby="confirm-question" aria-describedby="confirm-detail">
       <p part="confirm-message" class="confirm-message">
@@ -376,10 +376,6 @@ export class LiveContainerActions extends LitElement {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Only web URLs become a link: a `javascript:` URL from the stream must never be clickable. */
 function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -393,7 +389,7 @@ function safeUrl(url: string | undefined): string | undefined {
 
 function errorMessage(response: ServiceResponse): string {
   const body = response.body;
-  if (isRecord(body) && typeof body.error === 'string' && body.error) return body.error;
+  if (isObject(body) && typeof body.error === 'string' && body.error) return body.error;
   return response.statusText || `HTTP ${response.status}`;
 }
 

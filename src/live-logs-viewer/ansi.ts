@@ -32,15 +32,49 @@ export interface MessagePiece {
 // C0 controls other than tab and newline, DEL, and the C1 range.
 const NEEDS_PARSE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
+/**
+ * One escape sequence or control character, read the way a terminal reads it:
+ * - a control sequence (`ESC [` or its C1 form): parameter bytes, intermediate bytes and a final
+ *   byte, captured; a byte outside the final range ends the sequence without being consumed;
+ * - a control string (OSC `ESC ]`, DCS `ESC P`, SOS, PM, APC, or their C1 forms) up to BEL or ST;
+ * - any other escape: intermediate bytes, then one character;
+ * - any other control character.
+ * Each ends at the end of the message if it is cut short.
+ */
+const CONTROL = /(?:\x1b\[|\x9b)([0-?]*)([ -\/]*)([@-~]?)|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^]*?(?:[\x07\x9c]|\x1b\\|$)|\x1b[ -\/]*[^]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
 /** Parses `message`; a message with no control characters costs one regular-expression test. */
 export function parseAnsi(message: string): ParsedMessage {
   if (!NEEDS_PARSE.test(message)) return { runs: message ? [{ text: message, cls: '' }] : [], text: message };
-  return new Parser(message).parse();
+  const runs: AnsiRun[] = [];
+  const state = reset();
+  let cls = '';
+  let text = '';
+  let start = 0;
+  const emit = (end: number): void => {
+    if (end <= start) return;
+    const piece = message.slice(start, end);
+    text += piece;
+    const last = runs[runs.length - 1];
+    if (last && last.cls === cls) last.text += piece;
+    else runs.push({ text: piece, cls });
+  };
+  for (const match of message.matchAll(CONTROL)) {
+    emit(match.index);
+    start = match.index + match[0].length;
+    // SGR: a control sequence ending in `m` with no intermediate bytes.
+    if (match[3] === 'm' && !match[2]) {
+      applySgr(state, match[1]);
+      cls = classOf(state);
+    }
+  }
+  emit(message.length);
+  return { runs, text };
 }
 
 /** The message with every escape sequence and control character (but tab and newline) removed. */
 export function stripAnsi(message: string): string {
-  return NEEDS_PARSE.test(message) ? new Parser(message).parse().text : message;
+  return NEEDS_PARSE.test(message) ? message.replace(CONTROL, '') : message;
 }
 
 /** True when the message holds something `stripAnsi` would remove. */
@@ -58,123 +92,44 @@ interface SgrState {
   strike: boolean;
 }
 
-const ESC = 0x1b;
-
-class Parser {
-  readonly #s: string;
-  #runs: AnsiRun[] = [];
-  #text = '';
-  #state: SgrState = reset();
-  #cls = '';
-
-  constructor(s: string) {
-    this.#s = s;
-  }
-
-  parse(): ParsedMessage {
-    const s = this.#s;
-    const n = s.length;
-    let i = 0;
-    let start = 0;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) {
-        i++;
-        continue;
-      }
-      if (c === 0x09 || c === 0x0a) {
-        i++;
-        continue;
-      }
-      if (i > start) this.#emit(s.slice(start, i));
-      if (c === ESC) i = this.#escape(i + 1);
-      else if (c === 0x9b) i = this.#csi(i + 1);
-      else if (c === 0x9d || c === 0x90 || c === 0x98 || c === 0x9e || c === 0x9f) i = skipString(s, i + 1);
-      else i++;
-      start = i;
-    }
-    if (n > start) this.#emit(s.slice(start, n));
-    return { runs: this.#runs, text: this.#text };
-  }
-
-  /** After an ESC at `i - 1`: returns the index after the sequence. */
-  #escape(i: number): number {
-    const s = this.#s;
-    if (i >= s.length) return i;
-    const next = s.charCodeAt(i);
-    if (next === 0x5b /* [ */) return this.#csi(i + 1);
-    // OSC (]), DCS (P), SOS (X), PM (^), APC (_): a string up to BEL or ST.
-    if (next === 0x5d || next === 0x50 || next === 0x58 || next === 0x5e || next === 0x5f) return skipString(s, i + 1);
-    // Other escapes: intermediates (0x20–0x2f), then one final byte.
-    let j = i;
-    while (j < s.length && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
-    return j < s.length ? j + 1 : j;
-  }
-
-  /** A control sequence starting at `i` (just after `ESC [`): parameters, intermediates, final. */
-  #csi(i: number): number {
-    const s = this.#s;
-    let j = i;
-    while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x3f) j++;
-    const params = s.slice(i, j);
-    const paramsEnd = j;
-    while (j < s.length && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
-    if (j >= s.length) return j;
-    const final = s.charCodeAt(j);
-    // A byte outside the final range ends a malformed sequence without being consumed.
-    if (final < 0x40 || final > 0x7e) return j;
-    if (final === 0x6d /* m */ && j === paramsEnd) this.#sgr(params);
-    return j + 1;
-  }
-
-  #sgr(params: string): void {
-    const tokens = params.split(';');
-    const st = this.#state;
-    for (let k = 0; k < tokens.length; k++) {
-      const token = tokens[k];
-      if (token.includes(':')) {
-        const sub = token.split(':').map((x) => (x === '' ? 0 : Number(x)));
-        if (sub[0] === 38 || sub[0] === 48) {
-          const colour = sub[1] === 5 ? from256(sub[2]) : sub[1] === 2 ? fromRgb(sub[sub.length - 3], sub[sub.length - 2], sub[sub.length - 1]) : -1;
-          if (colour >= 0) {
-            if (sub[0] === 38) st.fg = colour;
-            else st.bg = colour;
-          }
-        } else if (sub[0] === 4) {
-          st.underline = sub[1] !== 0;
-        }
-        continue;
-      }
-      const code = token === '' ? 0 : Number(token);
-      if (!Number.isInteger(code)) continue;
-      if (code === 38 || code === 48) {
-        const mode = Number(tokens[k + 1]);
-        let colour = -1;
-        if (mode === 5) {
-          colour = from256(Number(tokens[k + 2]));
-          k += 2;
-        } else if (mode === 2) {
-          colour = fromRgb(Number(tokens[k + 2]), Number(tokens[k + 3]), Number(tokens[k + 4]));
-          k += 4;
-        } else {
-          k += 1;
-        }
+function applySgr(st: SgrState, params: string): void {
+  const tokens = params.split(';');
+  for (let k = 0; k < tokens.length; k++) {
+    const token = tokens[k];
+    if (token.includes(':')) {
+      const sub = token.split(':').map((x) => (x === '' ? 0 : Number(x)));
+      if (sub[0] === 38 || sub[0] === 48) {
+        const colour = sub[1] === 5 ? from256(sub[2]) : sub[1] === 2 ? fromRgb(sub[sub.length - 3], sub[sub.length - 2], sub[sub.length - 1]) : -1;
         if (colour >= 0) {
-          if (code === 38) st.fg = colour;
+          if (sub[0] === 38) st.fg = colour;
           else st.bg = colour;
         }
-        continue;
+      } else if (sub[0] === 4) {
+        st.underline = sub[1] !== 0;
       }
-      applyCode(st, code);
+      continue;
     }
-    this.#cls = classOf(st);
-  }
-
-  #emit(text: string): void {
-    this.#text += text;
-    const last = this.#runs[this.#runs.length - 1];
-    if (last && last.cls === this.#cls) last.text += text;
-    else this.#runs.push({ text, cls: this.#cls });
+    const code = token === '' ? 0 : Number(token);
+    if (!Number.isInteger(code)) continue;
+    if (code === 38 || code === 48) {
+      const mode = Number(tokens[k + 1]);
+      let colour = -1;
+      if (mode === 5) {
+        colour = from256(Number(tokens[k + 2]));
+        k += 2;
+      } else if (mode === 2) {
+        colour = fromRgb(Number(tokens[k + 2]), Number(tokens[k + 3]), Number(tokens[k + 4]));
+        k += 4;
+      } else {
+        k += 1;
+      }
+      if (colour >= 0) {
+        if (code === 38) st.fg = colour;
+        else st.bg = colour;
+      }
+      continue;
+    }
+    applyCode(st, code);
   }
 }
 
@@ -211,16 +166,6 @@ function classOf(st: SgrState): string {
   if (st.underline) cls += ' u';
   if (st.strike) cls += ' s';
   return cls.slice(1);
-}
-
-/** Skips a control string (OSC, DCS…) starting at `i`, up to and including BEL or ST. */
-function skipString(s: string, i: number): number {
-  for (let j = i; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (c === 0x07 || c === 0x9c) return j + 1;
-    if (c === ESC && s.charCodeAt(j + 1) === 0x5c /* \ */) return j + 2;
-  }
-  return s.length;
 }
 
 // The xterm default palette, used only to find the nearest of the 16 colours.
@@ -271,23 +216,12 @@ export function matcher(query: string, flags: 'iu' | 'giu' = 'iu'): RegExp | und
  * inside or wholly outside a match. A match spanning two runs becomes two marked pieces.
  */
 export function markMatches(parsed: ParsedMessage, pattern: RegExp | undefined): MessagePiece[] {
-  const pieces: MessagePiece[] = [];
   const ranges: number[] = [];
   if (pattern) {
     const re = pattern.global ? pattern : new RegExp(pattern.source, pattern.flags + 'g');
-    re.lastIndex = 0;
-    for (let m = re.exec(parsed.text); m; m = re.exec(parsed.text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      ranges.push(m.index, m.index + m[0].length);
-    }
+    for (const m of parsed.text.matchAll(re)) if (m[0]) ranges.push(m.index, m.index + m[0].length);
   }
-  if (ranges.length === 0) {
-    for (const run of parsed.runs) pieces.push({ text: run.text, cls: run.cls, match: false });
-    return pieces;
-  }
+  const pieces: MessagePiece[] = [];
   let offset = 0;
   let r = 0;
   for (const run of parsed.runs) {

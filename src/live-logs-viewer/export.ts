@@ -16,20 +16,23 @@ export function logLine(entry: LogEntry): string {
 
 /** One `.jsonl` line. The message is kept as received (JSON escapes its control characters). */
 export function jsonLine(entry: LogEntry): string {
-  const record: Record<string, unknown> = { timestamp: iso(entry.time), level: entry.level ?? null };
-  if (entry.projectId) record.projectId = entry.projectId;
-  record.message = entry.message;
-  if (entry.step !== undefined) record.step = entry.step;
-  if (entry.progress !== undefined) record.progress = entry.progress;
-  return JSON.stringify(record);
+  // JSON.stringify leaves out a key whose value is undefined: no project, step or progress.
+  return JSON.stringify({
+    timestamp: iso(entry.time),
+    level: entry.level ?? null,
+    projectId: entry.projectId || undefined,
+    message: entry.message,
+    step: entry.step,
+    progress: entry.progress,
+  });
 }
 
 /** Every entry of `source`, oldest first, one per line, with a final newline (empty when there are none). */
 export function exportEntries(source: LogSource, format: ExportFormat): string {
   const line = format === 'jsonl' ? jsonLine : logLine;
-  const lines = new Array<string>(source.length);
-  for (let i = 0; i < source.length; i++) lines[i] = line(source.at(i)!);
-  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+  let text = '';
+  for (let i = 0; i < source.length; i++) text += line(source.at(i)!) + '\n';
+  return text;
 }
 
 /** A file name such as `web-app-logs-2026-01-01T12-00-00Z.log` (`logs-…` without a project). */

@@ -1,59 +1,23 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 import { tokens } from '../shared/tokens.js';
 
-// Terminal colours that keep 4.5:1 contrast on the light and on the dark surface.
+// Terminal colours that keep 4.5:1 contrast on the light and on the dark surface, as `light,dark`.
+const ANSI_COLOURS = [
+  '#24292f,#8b949e', '#cf222e,#ff7b72', '#116329,#3fb950', '#7d4e00,#d29922',
+  '#0969da,#58a6ff', '#8250df,#bc8cff', '#1b7c83,#39c5cf', '#57606a,#b1bac4',
+  '#57606a,#8b949e', '#a40e26,#ffa198', '#1a7f37,#56d364', '#633c01,#e3b341',
+  '#0550ae,#79c0ff', '#6639ba,#d2a8ff', '#136061,#56d4dd', '#32383f,#f0f6fc',
+];
+
+// Written out, the sixteen rules of each kind, alike but for their number, weighed more in the
+// bundle than the code that writes them. Backgrounds are tints, so the text on them keeps its contrast.
+const palette = unsafeCSS(
+  `:host{${ANSI_COLOURS.map((colours, n) => `--_logs-ansi-${n}:var(--logs-ansi-${n},light-dark(${colours}))`).join(';')}}` +
+    ANSI_COLOURS.map((_, n) => `.fg${n}{color:var(--_logs-ansi-${n})}.bg${n}{background:color-mix(in srgb,var(--_logs-ansi-${n}) 18%,transparent)}`).join(''),
+);
+
 const ansi = css`
-  :host {
-    --_logs-ansi-0: var(--logs-ansi-0, light-dark(#24292f, #8b949e));
-    --_logs-ansi-1: var(--logs-ansi-1, light-dark(#cf222e, #ff7b72));
-    --_logs-ansi-2: var(--logs-ansi-2, light-dark(#116329, #3fb950));
-    --_logs-ansi-3: var(--logs-ansi-3, light-dark(#7d4e00, #d29922));
-    --_logs-ansi-4: var(--logs-ansi-4, light-dark(#0969da, #58a6ff));
-    --_logs-ansi-5: var(--logs-ansi-5, light-dark(#8250df, #bc8cff));
-    --_logs-ansi-6: var(--logs-ansi-6, light-dark(#1b7c83, #39c5cf));
-    --_logs-ansi-7: var(--logs-ansi-7, light-dark(#57606a, #b1bac4));
-    --_logs-ansi-8: var(--logs-ansi-8, light-dark(#57606a, #8b949e));
-    --_logs-ansi-9: var(--logs-ansi-9, light-dark(#a40e26, #ffa198));
-    --_logs-ansi-10: var(--logs-ansi-10, light-dark(#1a7f37, #56d364));
-    --_logs-ansi-11: var(--logs-ansi-11, light-dark(#633c01, #e3b341));
-    --_logs-ansi-12: var(--logs-ansi-12, light-dark(#0550ae, #79c0ff));
-    --_logs-ansi-13: var(--logs-ansi-13, light-dark(#6639ba, #d2a8ff));
-    --_logs-ansi-14: var(--logs-ansi-14, light-dark(#136061, #56d4dd));
-    --_logs-ansi-15: var(--logs-ansi-15, light-dark(#32383f, #f0f6fc));
-  }
-  .fg0 { color: var(--_logs-ansi-0); }
-  .fg1 { color: var(--_logs-ansi-1); }
-  .fg2 { color: var(--_logs-ansi-2); }
-  .fg3 { color: var(--_logs-ansi-3); }
-  .fg4 { color: var(--_logs-ansi-4); }
-  .fg5 { color: var(--_logs-ansi-5); }
-  .fg6 { color: var(--_logs-ansi-6); }
-  .fg7 { color: var(--_logs-ansi-7); }
-  .fg8 { color: var(--_logs-ansi-8); }
-  .fg9 { color: var(--_logs-ansi-9); }
-  .fg10 { color: var(--_logs-ansi-10); }
-  .fg11 { color: var(--_logs-ansi-11); }
-  .fg12 { color: var(--_logs-ansi-12); }
-  .fg13 { color: var(--_logs-ansi-13); }
-  .fg14 { color: var(--_logs-ansi-14); }
-  .fg15 { color: var(--_logs-ansi-15); }
-  /* Backgrounds are tints, so the text on them keeps its contrast. */
-  .bg0 { background: color-mix(in srgb, var(--_logs-ansi-0) 18%, transparent); }
-  .bg1 { background: color-mix(in srgb, var(--_logs-ansi-1) 18%, transparent); }
-  .bg2 { background: color-mix(in srgb, var(--_logs-ansi-2) 18%, transparent); }
-  .bg3 { background: color-mix(in srgb, var(--_logs-ansi-3) 18%, transparent); }
-  .bg4 { background: color-mix(in srgb, var(--_logs-ansi-4) 18%, transparent); }
-  .bg5 { background: color-mix(in srgb, var(--_logs-ansi-5) 18%, transparent); }
-  .bg6 { background: color-mix(in srgb, var(--_logs-ansi-6) 18%, transparent); }
-  .bg7 { background: color-mix(in srgb, var(--_logs-ansi-7) 18%, transparent); }
-  .bg8 { background: color-mix(in srgb, var(--_logs-ansi-8) 18%, transparent); }
-  .bg9 { background: color-mix(in srgb, var(--_logs-ansi-9) 18%, transparent); }
-  .bg10 { background: color-mix(in srgb, var(--_logs-ansi-10) 18%, transparent); }
-  .bg11 { background: color-mix(in srgb, var(--_logs-ansi-11) 18%, transparent); }
-  .bg12 { background: color-mix(in srgb, var(--_logs-ansi-12) 18%, transparent); }
-  .bg13 { background: color-mix(in srgb, var(--_logs-ansi-13) 18%, transparent); }
-  .bg14 { background: color-mix(in srgb, var(--_logs-ansi-14) 18%, transparent); }
-  .bg15 { background: color-mix(in srgb, var(--_logs-ansi-15) 18%, transparent); }
+  ${palette}
   .b { font-weight: 700; }
   .f { color: color-mix(in srgb, currentcolor 78%, transparent); }
   .i { font-style: italic; }

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import type uPlot from 'uplot';
+import type { Colors, plotOptions } from './plot-options.js';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { backoffDelay } from '../core/connection.js';
 import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
@@ -17,16 +18,6 @@ export type { MetricsPoint } from '../core/metrics-history.js';
 type View =
   | { state: 'unavailable' | 'waiting' }
   | { state: 'running'; cpu: string; memory: string; requests: string; uptime: string; label: string };
-
-/** The chart's colours, resolved from CSS custom properties to values a canvas understands. */
-interface Colors {
-  cpu: string;
-  cpuFill: string;
-  memory: string;
-  axis: string;
-  grid: string;
-  background: string;
-}
 
 const DEFAULT_POINTS = 10;
 const AXIS_FONT_SIZE = 11;
@@ -352,7 +343,26 @@ export class LiveMetricsChart extends LitElement {
       this.requestUpdate();
     }
     this.#resolveColors();
-    const chart = new Chart(this.#options(size), data, frame);
+    const locale = this.#locale;
+    const chart = new Chart(
+      PlotOptions!({
+        size,
+        font: this.#font,
+        // Read through a function so a theme change needs only a redraw.
+        colors: () => this.#colors,
+        labels: { cpu: locale.t('metrics.cpu'), memory: locale.t('metrics.memory') },
+        format: {
+          time: (ms) => locale.time(ms),
+          cpu: (value) => formatCpu(locale, value),
+          memory: (value) => formatMemory(locale, value),
+        },
+        drawn: () => {
+          this.#draws += 1;
+        },
+      }),
+      data,
+      frame,
+    );
     chart.root.setAttribute('part', 'plot');
     const canvas = chart.ctx.canvas;
     canvas.setAttribute('role', 'img');
@@ -393,83 +403,6 @@ export class LiveMetricsChart extends LitElement {
     const changed = (Object.keys(next) as (keyof Colors)[]).some((key) => next[key] !== this.#colors[key]);
     this.#colors = next;
     return changed;
-  }
-
-  #options(size: { width: number; height: number }): uPlot.Options {
-    const locale = this.#locale;
-    // Colours are read through functions so a theme change needs only a redraw.
-    const colors = () => this.#colors;
-    const font = this.#font;
-    const yAxis = (scale: string, side: 1 | 3, format: (value: number) => string): uPlot.Axis => ({
-      scale,
-      side,
-      font,
-      gap: 6,
-      size: (_self, values) => axisWidth(values, font) + 10,
-      stroke: () => colors().axis,
-      ticks: { show: false },
-      border: { show: false },
-      grid: { show: side === 3, stroke: () => colors().grid, width: 1 },
-      // Both scales start at 0 and are cut in the same number of steps, so the memory labels sit on
-      // the CPU grid lines.
-      splits: (self, _axis, min, max) => {
-        const steps = self.bbox.height / devicePixelRatio >= 110 ? 4 : 2;
-        return Array.from({ length: steps + 1 }, (_, i) => min + ((max - min) * i) / steps);
-      },
-      values: (_self, splits) => splits.map(format),
-    });
-    const series = (label: string, scale: string, stroke: () => string, fill?: () => string): uPlot.Series => ({
-      label,
-      scale,
-      stroke,
-      ...(fill ? { fill } : {}),
-      width: 2,
-      spanGaps: true,
-      points: { size: 6, width: 2, stroke, fill: () => colors().background },
-    });
-    return {
-      width: size.width,
-      height: size.height,
-      padding: [14, 6, 2, 6],
-      legend: { show: false },
-      cursor: { show: false },
-      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-      scales: {
-        x: { time: true, range: timeRange },
-        cpu: { range: (_self, _min, max) => [0, Math.min(100, Math.max(10, niceCeil((max ?? 0) * 1.15)))] },
-        memory: { range: (_self, _min, max) => [0, Math.max(1, niceCeil((max ?? 0) * 1.15))] },
-      },
-      series: [
-        {},
-        series(locale.t('metrics.cpu'), 'cpu', () => colors().cpu, () => colors().cpuFill),
-        // Only CPU is filled: two overlapping areas on different scales read as one muddle.
-        series(locale.t('metrics.memory'), 'memory', () => colors().memory),
-      ],
-      axes: [
-        {
-          font,
-          gap: 4,
-          size: 24,
-          space: 72,
-          // Whole seconds at least: the labels read hh:mm:ss, so a finer step would repeat them.
-          incrs: TIME_STEPS,
-          stroke: () => colors().axis,
-          ticks: { show: false },
-          border: { show: false },
-          grid: { show: true, stroke: () => colors().grid, width: 1 },
-          values: (_self, splits) => splits.map((seconds) => locale.time(seconds * 1000)),
-        },
-        yAxis('cpu', 3, (value) => formatCpu(this.#locale, value)),
-        yAxis('memory', 1, (value) => formatMemory(this.#locale, value)),
-      ],
-      hooks: {
-        draw: [
-          () => {
-            this.#draws += 1;
-          },
-        ],
-      },
-    };
   }
 
   /**
@@ -526,19 +459,9 @@ function formatMemory(locale: LocaleController, megabytes: number): string {
   return locale.number(megabytes, { style: 'unit', unit: 'megabyte', maximumFractionDigits: megabytes < 10 ? 1 : 0 });
 }
 
-/** Scale tops whose quarters are round numbers too (×10ⁿ). */
-const NICE = [1, 1.2, 1.6, 2, 2.4, 3, 4, 6, 8, 10];
-
-/** The smallest nice scale top at or above `value`. */
-function niceCeil(value: number): number {
-  if (!(value > 0)) return 0;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  const fraction = value / magnitude;
-  return (NICE.find((step) => fraction <= step + 1e-9) ?? 10) * magnitude;
-}
-
-/** uPlot, once loaded: the first chart that is seen loads it. */
+/** uPlot and the chart's options for it, once loaded: the first chart that is seen loads them. */
 let UPlot: typeof uPlot | undefined;
+let PlotOptions: typeof plotOptions | undefined;
 let uplotLoad: Promise<UplotLoad> | undefined;
 
 /** The shortest and longest wait, in ms, of a chart fed by a provider for the shared tick. */
@@ -582,14 +505,16 @@ let uplotFailures = 0;
 type UplotLoad = { loaded: true } | { loaded: false; retry: Promise<void> };
 
 /**
- * Loads uPlot once for every chart. A failed load (a file missing beside the bundle, an old chunk
+ * Loads uPlot (with the chart's options for it, which only a drawn chart needs) once for every
+ * chart. A failed load (a file missing beside the bundle, an old chunk
  * gone after a redeploy) is tried again after a backoff (1 s doubling to 30 s, with jitter), not at
  * every draw; the charts waiting on it draw again when the wait is over.
  */
 function loadUplot(): Promise<UplotLoad> {
-  return (uplotLoad ??= import('uplot').then(
-    (module): UplotLoad => {
+  return (uplotLoad ??= Promise.all([import('uplot'), import('./plot-options.js')]).then(
+    ([module, options]): UplotLoad => {
       UPlot = module.default;
+      PlotOptions = options.plotOptions;
       uplotFailures = 0;
       return { loaded: true };
     },
@@ -603,28 +528,6 @@ function loadUplot(): Promise<UplotLoad> {
       return { loaded: false, retry };
     },
   ));
-}
-
-/** Time-axis steps in seconds, from one second to a day. */
-const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
-
-/** A single point still gets a span of time around it. */
-const timeRange: uPlot.Range.Function = (_self, min, max) => {
-  if (min == null || max == null) return [null, null];
-  return min === max ? [min - 5, max + 5] : [min, max];
-};
-
-let measuring: CanvasRenderingContext2D | null | undefined;
-
-/** The width of the widest axis label, measured on a canvas of its own (uPlot caches its context's font). */
-function axisWidth(values: string[] | null, font: string): number {
-  if (!values || values.length === 0) return 24;
-  measuring ??= document.createElement('canvas').getContext('2d');
-  if (!measuring) return 48;
-  measuring.font = font;
-  let widest = 0;
-  for (const value of values) widest = Math.max(widest, measuring.measureText(value).width);
-  return Math.ceil(widest);
 }
 
 // One IntersectionObserver for every chart; its margin draws a chart just before it scrolls into view.

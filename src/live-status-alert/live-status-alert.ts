@@ -151,13 +151,13 @@ export class LiveStatusAlert extends LitElement {
   override render() {
     const view = this.#view;
     if (!view) return nothing;
-    if (view.status === 'inactive') return this.renderInactive(view);
-    if (view.status === 'error') return this.renderError(view);
-    return this.renderDeploying(view);
+    if (view.status === 'inactive') return this.#renderInactive(view);
+    if (view.status === 'error') return this.#renderError(view);
+    return this.#renderDeploying(view);
   }
 
   // One template per state, so a change of state inserts a fresh box and its role is announced.
-  private renderInactive(view: AlertView): TemplateResult {
+  #renderInactive(view: AlertView): TemplateResult {
     const t = this.#locale;
     const time = this.#formatInactiveTime(view.inactiveTime);
     return html`<div part="base" class="base inactive" role="status">
@@ -170,7 +170,7 @@ export class LiveStatusAlert extends LitElement {
     </div>`;
   }
 
-  private renderError(view: AlertView): TemplateResult {
+  #renderError(view: AlertView): TemplateResult {
     const t = this.#locale;
     return html`<div part="base" class="base error" role="alert">
       <span part="icon" class="icon" aria-hidden="true">${errorIcon}</span>
@@ -181,7 +181,7 @@ export class LiveStatusAlert extends LitElement {
     </div>`;
   }
 
-  private renderDeploying(view: AlertView): TemplateResult {
+  #renderDeploying(view: AlertView): TemplateResult {
     const t = this.#locale;
     const progress = clampProgress(view.progress);
     const percent = progress === undefined ? undefined : t.number(progress / 100, { style: 'percent', maximumFractionDigits: 0 });

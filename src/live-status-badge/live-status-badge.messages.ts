@@ -1,10 +1,6 @@
-import { registerMessages } from '../shared/i18n.js';
+import { registerBuiltIn } from '../shared/i18n.js';
 
 // The status names themselves (`running`, `deploying`, …, `unknown`) are library-wide keys.
-registerMessages('en', {
-  'badge.since': '{status} since {time}',
-});
-
-registerMessages('es', {
-  'badge.since': '{status} desde {time}',
+registerBuiltIn({
+  'badge.since': ['{status} since {time}', '{status} desde {time}'],
 });

@@ -525,7 +525,7 @@ export class LiveToastRegion extends LitElement {
         ${repeat(
           this.#toasts,
           (toast) => toast.id,
-          (toast) => this.renderToast(toast),
+          (toast) => this.#renderToast(toast),
         )}
       </div>
       <div part="announcer" class="visually-hidden" aria-live="polite">
@@ -540,7 +540,7 @@ export class LiveToastRegion extends LitElement {
       </div>`;
   }
 
-  private renderToast(toast: Toast): TemplateResult {
+  #renderToast(toast: Toast): TemplateResult {
     const t = this.#locale;
     const canAsk =
       this.desktopNotifications && toast.desktop && typeof Notification !== 'undefined' && Notification.permission === 'default';

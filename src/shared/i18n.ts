@@ -28,22 +28,25 @@ export function registerMessages(lang: string, messages: Messages): void {
   tables.set(key, { ...tables.get(key), ...messages });
 }
 
-registerMessages('en', {
-  running: 'Running',
-  deploying: 'Deploying',
-  stopped: 'Stopped',
-  inactive: 'Inactive',
-  error: 'Error',
-  unknown: 'Unknown',
-});
+/**
+ * The library's own strings, in English and Spanish side by side: `{ key: [english, spanish] }`.
+ * Each key is written once, and a missing translation shows at a glance.
+ */
+export function registerBuiltIn(messages: Record<string, [en: string, es: string]>): void {
+  const en: Messages = {};
+  const es: Messages = {};
+  for (const key in messages) [en[key], es[key]] = messages[key];
+  registerMessages('en', en);
+  registerMessages('es', es);
+}
 
-registerMessages('es', {
-  running: 'Activo',
-  deploying: 'Desplegando',
-  stopped: 'Detenido',
-  inactive: 'Inactivo',
-  error: 'Error',
-  unknown: 'Desconocido',
+registerBuiltIn({
+  running: ['Running', 'Activo'],
+  deploying: ['Deploying', 'Desplegando'],
+  stopped: ['Stopped', 'Detenido'],
+  inactive: ['Inactive', 'Inactivo'],
+  error: ['Error', 'Error'],
+  unknown: ['Unknown', 'Desconocido'],
 });
 
 /** The nearest `lang` attribute, crossing shadow roots; `en` when there is none. */
@@ -162,36 +165,28 @@ export class LocaleController implements ReactiveController {
   }
 }
 
-// Intl formatters are costly to build and safe to share.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const pluralRulesByLang = new Map<string, Intl.PluralRules>();
+// Intl objects are costly to build and safe to share. An invalid `lang` must not break rendering:
+// it gets English's.
+const intl = new Map<string, unknown>();
 
-function pluralRules(lang: string): Intl.PluralRules {
-  let rules = pluralRulesByLang.get(lang);
-  if (!rules) pluralRulesByLang.set(lang, (rules = safe(() => new Intl.PluralRules(lang), () => new Intl.PluralRules('en'))));
-  return rules;
-}
-
-function formatter(lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = lang + JSON.stringify(options ?? {});
-  let format = numberFormats.get(key);
-  if (!format) numberFormats.set(key, (format = safe(() => new Intl.NumberFormat(lang, options), () => new Intl.NumberFormat('en', options))));
-  return format;
-}
-
-function dateFormatter(lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = lang + JSON.stringify(options);
-  let format = dateFormats.get(key);
-  if (!format) dateFormats.set(key, (format = safe(() => new Intl.DateTimeFormat(lang, options), () => new Intl.DateTimeFormat('en', options))));
-  return format;
-}
-
-/** An invalid `lang` value must not break rendering. */
-function safe<T>(make: () => T, fallback: () => T): T {
-  try {
-    return make();
-  } catch {
-    return fallback();
+function shared<T>(kind: string, lang: string, options: object | undefined, make: (lang: string) => T): T {
+  const key = kind + lang + (options ? JSON.stringify(options) : '');
+  let value = intl.get(key) as T | undefined;
+  if (!value) {
+    try {
+      value = make(lang);
+    } catch {
+      value = make('en');
+    }
+    intl.set(key, value);
   }
+  return value;
 }
+
+const pluralRules = (lang: string): Intl.PluralRules => shared('plural', lang, undefined, (l) => new Intl.PluralRules(l));
+
+const formatter = (lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat =>
+  shared('number', lang, options, (l) => new Intl.NumberFormat(l, options));
+
+const dateFormatter = (lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  shared('date', lang, options, (l) => new Intl.DateTimeFormat(l, options));

@@ -199,7 +199,7 @@ export class SseIndicator extends LitElement {
       >
         <p part="title" id="title" class="title">${this.#locale.t('indicator.title')}</p>
         ${this.#lastError ? html`<p part="error" class="error">${this.#locale.t('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
-        ${this.renderEndpoint()}
+        ${this.#renderEndpoint()}
         <p part="section-title" class="section-title">${this.#locale.t('indicator.events')}</p>
         <dl part="events" class="events">
           ${EVENTS.map(
@@ -210,19 +210,19 @@ export class SseIndicator extends LitElement {
               </div>`,
           )}
         </dl>
-        ${this.renderCounters()}
+        ${this.#renderCounters()}
         <p part="note" class="note">${this.#locale.t('indicator.note')}</p>
       </div>`;
   }
 
-  private renderEndpoint() {
+  #renderEndpoint() {
     if (!this.url) return html`<p part="endpoint" class="endpoint empty">${this.#locale.t('indicator.noEndpoint')}</p>`;
     return html`<p part="endpoint" class="endpoint">
       <span part="method" class="method">GET</span> <code part="url" class="url">${this.url}</code>
     </p>`;
   }
 
-  private renderCounters() {
+  #renderCounters() {
     const stats = this.#counters;
     if (!stats) return nothing;
     const shown = COUNTERS.filter((name) => typeof stats[name] === 'number');

@@ -1,6 +1,7 @@
 // The build's template and stylesheet transforms: what they remove, and what they must leave alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { minifyCss } from '../../scripts/minify-css-templates.mjs';
 import { minifyHtmlParts, minifyHtmlSource } from '../../scripts/minify-html-templates.mjs';
 import { trimUplotCss } from '../../scripts/trim-uplot-css.mjs';
 
@@ -50,7 +51,32 @@ test('html: only html`` and svg`` templates in a module change', () => {
   );
 });
 
+test('css: comments and whitespace go, spaces that carry meaning stay', () => {
+  assert.equal(minifyCss('\n  /* why */\n  :host([wrap]) .row {\n    width: calc(100% - 2px);\n  }\n'), ':host([wrap]) .row{width:calc(100% - 2px)}');
+});
+
+test('css: a fraction loses its leading zero, and nothing else does', () => {
+  assert.equal(
+    minifyCss('a { padding: 0.5rem 0 10.5px 0; transition: width 0.3s cubic-bezier(0.2,0.6,0.4,1); box-shadow: 0 1px rgb(0 0 0 / 0.25); margin: -0.5em; }'),
+    'a{padding:.5rem 0 10.5px 0;transition:width .3s cubic-bezier(.2,.6,.4,1);box-shadow:0 1px rgb(0 0 0 / .25);margin:-0.5em}',
+  );
+});
+
+test('css: an attribute value that is an identifier loses its quotes, any other keeps them', () => {
+  assert.equal(
+    minifyCss("[part~='log'] [data-level='info'], :host([position^='top']), [title='a b'], [x='1a'], [y=\"q\"] { color: red; }"),
+    "[part~=log] [data-level=info],:host([position^=top]),[title='a b'],[x='1a'],[y=\"q\"]{color:red}",
+  );
+});
+
 test('uPlot stylesheet: the rules of parts the chart turns off go, the rest stay', () => {
   const css = '.uplot{width:min-content}.u-legend{margin:auto}.u-series th{cursor:pointer}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off{display:none}.u-over,.u-under{position:absolute}';
   assert.equal(trimUplotCss(css), '.uplot{width:min-content}.u-axis.u-off{display:none}.u-over,.u-under{position:absolute}');
+});
+
+test('uPlot stylesheet: font and line-height go, and a rule left with nothing goes', () => {
+  assert.equal(
+    trimUplotCss('.uplot{font-family: system-ui, "Segoe UI", sans-serif;line-height: 1.5;width: min-content;}.u-wrap{line-height:2}.u-over{position:absolute}'),
+    '.uplot{width: min-content;}.u-over{position:absolute}',
+  );
 });
