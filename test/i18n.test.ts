@@ -3,7 +3,7 @@ import { LitElement } from 'lit';
 import '../src/live-status-alert/define.js';
 import '../src/live-container-actions/define.js';
 import '../src/live-toast-region/define.js';
-import '../src/live-logs-viewer/live-logs-viewer.messages.js';
+import '../src/live-logs-viewer/define.js';
 import type { LiveStatusAlert } from '../src/live-status-alert/live-status-alert.js';
 import type { LiveContainerActions } from '../src/live-container-actions/live-container-actions.js';
 import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
@@ -172,6 +172,18 @@ describe('plural forms through Intl.PluralRules', () => {
   it('a registered language gets its own forms: Polish one, few, many and other', async () => {
     expect(await counters('pl', [1, 3, 5, 22, 12, 1.5])).to.deep.equal(['1 wpis', '3 wpisy', '5 wpisów', '22 wpisy', '12 wpisów', '1,5 wpisu']);
     expect(await counters('pl-PL', [2, 25])).to.deep.equal(['2 wpisy', '25 wpisów']);
+  });
+
+  it("the logs viewer's counter takes the language's form", async () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => ({ timestamp: '2026-01-01T00:00:00Z', level: 'info' as const, message: `line ${i}` }));
+    const shown: string[] = [];
+    for (const n of [1, 3, 5, 22]) {
+      const root = await fixture<HTMLElement>(html`<div lang="pl"><live-logs-viewer .entries=${entries(n)}></live-logs-viewer></div>`);
+      const viewer = root.querySelector('live-logs-viewer')!;
+      await viewer.updateComplete;
+      shown.push(viewer.shadowRoot!.querySelector('[part~="counter"]')!.textContent!.trim());
+    }
+    expect(shown).to.deep.equal(['1 wpis', '3 wpisy', '5 wpisów', '22 wpisy']);
   });
 
   it('English and Spanish keep their one and other, and the form follows a change of lang', async () => {
