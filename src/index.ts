@@ -23,30 +23,8 @@ export type { ContainerAction, ContainerActionDetail, ActionSuccessDetail, Actio
 export { LiveToastRegion } from './live-toast-region/live-toast-region.js';
 export type { ToastOptions, ToastKind, ToastPosition } from './live-toast-region/live-toast-region.js';
 
-export { LiveSession } from './core/session.js';
-export type { SessionOptions, SessionEvent, HeadersOption } from './core/session.js';
-export { LiveClient } from './core/client.js';
-export type { ClientEvent, ClientOptions } from './core/client.js';
-export { SseConnection } from './core/connection.js';
-export type { EventSourceFactory, EventSourceLike, StreamMessage } from './core/connection.js';
-export { LiveStore } from './core/store.js';
-export type { ConnectionInfo, ReadonlyConnectionInfo, ConnectionState, ConnectionStats, ConnectionError, LogEntry, MessageCounter, ProjectState, StoreOptions } from './core/store.js';
-export { MetricsHistory } from './core/metrics-history.js';
-export type { MetricsPoint } from './core/metrics-history.js';
-export { Ring } from './core/ring.js';
-export {
-  CONTAINER_STATUSES,
-  EVENT_TYPES,
-  LOG_LEVELS,
-  MAX_PROJECT_ID_LENGTH,
-  MAX_STRING_LENGTH,
-  isContainerStatus,
-  isLogLevel,
-  validateEvent,
-  validateMessage,
-  validateProjectList,
-} from './core/protocol.js';
-export type * from './core/protocol.js';
+// The core (session, client, protocol, store) as `@clouddeploy/live-elements/core` exports it.
+export * from './core/index.js';
 export { liveContext } from './shared/context.js';
 export type { LiveService, ServiceResponse } from './shared/context.js';
 export { LiveController } from './shared/live-controller.js';
