@@ -69,6 +69,11 @@ function view(capacity = 1000) {
         row >= first && row < first + entries.length ? { top: follow.heights.offset(row), height: follow.heights.height(row) } : undefined,
       );
     },
+    /** The user scrolls to `top`, and the engine hears of it; returns what `scrolled()` answered. */
+    userScroll(top: number): boolean {
+      box.move(top);
+      return follow.scrolled(box);
+    },
     /** The seq of the entry at the top of the viewport. */
     topSeq(): number | undefined {
       return follow.index.entry(follow.heights.indexAt(box.scrollTop))?.seq;
@@ -113,8 +118,7 @@ describe('LogFollow', () => {
       expect(v.follow.following).to.equal(true);
       v.add(45);
       v.frame();
-      v.box.move(0);
-      v.follow.scrolled(v.box);
+      v.userScroll(0);
       expect(v.follow.following).to.equal(false);
       v.ring.clear();
       v.frame();
@@ -127,8 +131,7 @@ describe('LogFollow', () => {
       const v = view();
       v.add(60);
       v.frame();
-      v.box.move(300);
-      expect(v.follow.scrolled(v.box)).to.equal(true);
+      expect(v.userScroll(300)).to.equal(true);
       expect(v.follow.following).to.equal(false);
       const top = v.topSeq();
       v.add(5);
@@ -145,13 +148,11 @@ describe('LogFollow', () => {
       const v = view();
       v.add(60);
       v.frame();
-      v.box.move(0);
-      v.follow.scrolled(v.box);
+      v.userScroll(0);
       v.add(3);
       v.frame();
       expect(v.follow.newCount).to.equal(3);
-      v.box.move(v.box.bottom - 3);
-      v.follow.scrolled(v.box);
+      v.userScroll(v.box.bottom - 3);
       expect(v.follow.following).to.equal(true);
       expect(v.follow.newCount).to.equal(0);
       v.add(1);
@@ -164,14 +165,12 @@ describe('LogFollow', () => {
       v.add(60);
       v.frame();
       v.box.clientHeight = VIEWPORT + 40;
-      v.box.move(v.box.bottom);
-      v.follow.scrolled(v.box);
+      v.userScroll(v.box.bottom);
       expect(v.follow.following, 'clamped to the bottom of a taller viewport').to.equal(true);
       v.box.clientHeight = VIEWPORT;
       v.frame();
       const bottom = v.box.scrollTop;
-      v.box.move(bottom - 2);
-      v.follow.scrolled(v.box);
+      v.userScroll(bottom - 2);
       expect(v.follow.following).to.equal(false);
       v.add(1);
       v.frame();
@@ -190,8 +189,7 @@ describe('LogFollow', () => {
       // PageUp before the browser reported that scroll; its first step lands in the same event.
       expect(v.follow.scrollingUp(v.box)).to.equal(true);
       v.frame();
-      v.box.move(bottom - 3);
-      expect(v.follow.scrolled(v.box)).to.equal(true);
+      expect(v.userScroll(bottom - 3)).to.equal(true);
       expect(v.follow.following).to.equal(false);
       v.add(1);
       v.frame();
@@ -218,8 +216,7 @@ describe('LogFollow', () => {
       v.frame();
       // Pressed on the scrollbar, dragged up, let go.
       v.follow.scrollingUp(v.box);
-      v.box.move(100);
-      v.follow.scrolled(v.box);
+      v.userScroll(100);
       expect(v.follow.released(v.box), 'let go in the middle').to.equal(false);
       // Dragged back down and let go before the last scroll event.
       v.follow.scrollingUp(v.box);
@@ -232,8 +229,7 @@ describe('LogFollow', () => {
       const v = view();
       v.add(60);
       v.frame();
-      v.box.move(0);
-      v.follow.scrolled(v.box);
+      v.userScroll(0);
       v.add(2);
       v.frame();
       v.follow.scrollToLatest();
@@ -248,8 +244,7 @@ describe('LogFollow', () => {
       const v = view(100);
       v.add(100);
       v.frame();
-      v.box.move(50 * ROW + 7);
-      v.follow.scrolled(v.box);
+      v.userScroll(50 * ROW + 7);
       expect(v.topSeq()).to.equal(51);
       v.add(20);
       v.frame();
@@ -264,8 +259,7 @@ describe('LogFollow', () => {
       const v = view(100);
       v.add(100);
       v.frame();
-      v.box.move(2 * ROW);
-      v.follow.scrolled(v.box);
+      v.userScroll(2 * ROW);
       v.add(5);
       v.frame();
       expect(v.box.scrollTop).to.equal(0);
@@ -276,8 +270,7 @@ describe('LogFollow', () => {
       const v = view();
       v.add(200);
       v.frame();
-      v.box.move(120 * ROW + 5);
-      v.follow.scrolled(v.box);
+      v.userScroll(120 * ROW + 5);
       v.follow.relayout(false);
       const tall = (row: number) => 20 + (row % 3) * 13;
       v.frame(tall);
@@ -302,8 +295,7 @@ describe('LogFollow', () => {
       const v = view();
       v.add(60);
       v.frame();
-      v.box.move(0);
-      v.follow.scrolled(v.box);
+      v.userScroll(0);
       v.add(6);
       v.frame();
       expect(v.follow.newCount).to.equal(6);

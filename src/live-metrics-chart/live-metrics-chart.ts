@@ -306,12 +306,16 @@ export class LiveMetricsChart extends LitElement {
       // uPlot is loaded the first time a chart is seen, so pages that never show one never pay for it.
       this.#dirty = true;
       void loadUplot().then((load) => {
-        if (this.#plotFailed !== !load.loaded) {
-          this.#plotFailed = !load.loaded;
+        if (load.loaded) {
+          // Creating the chart takes the message away.
+          this.#draw();
+          return;
+        }
+        if (!this.#plotFailed) {
+          this.#plotFailed = true;
           this.requestUpdate();
         }
-        if (load.loaded) this.#draw();
-        else void load.retry.then(() => this.#draw());
+        void load.retry.then(() => this.#draw());
       });
       return;
     }
