@@ -274,7 +274,7 @@ function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
   }
 }
 
-function isEventType(type: string): type is EventType {
+export function isEventType(type: string): type is EventType {
   return (EVENT_TYPES as readonly string[]).includes(type);
 }
 

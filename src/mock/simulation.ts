@@ -8,6 +8,7 @@
  */
 import { realClock, type Clock } from '../core/clock.js';
 import { seededRandom } from '../core/random.js';
+import { ReplayBuffer } from '../core/replay-buffer.js';
 import {
   validateEvent,
   type ContainerStatus,
@@ -254,7 +255,6 @@ export class MockBackend {
   readonly #random: () => number;
   readonly #metricsInterval: number;
   readonly #idleTimeout: number;
-  readonly #replayLimit: number;
   readonly #autoplay: boolean;
   readonly #latency: number;
 
@@ -264,11 +264,7 @@ export class MockBackend {
   #failures: MockFailureMode[] = [];
 
   #lastId = 0;
-  /** The replay buffer: the entries from `#replayStart` on (the ones before it were evicted). */
-  #replay: { seq: number; frame: MockWireFrame }[] = [];
-  #replayStart = 0;
-  /** Highest id pushed out of the replay buffer: a resume from before it has lost frames. */
-  #evictedThrough = 0;
+  readonly #replay: ReplayBuffer<MockWireFrame>;
 
   /** Whether the timers are armed: autoplay and at least one subscriber. */
   #active = false;
@@ -279,7 +275,7 @@ export class MockBackend {
     this.#random = seededRandom(options.seed ?? DEFAULTS.seed);
     this.#metricsInterval = Math.max(1, options.metricsInterval ?? DEFAULTS.metricsInterval);
     this.#idleTimeout = Math.max(0, options.idleTimeout ?? DEFAULTS.idleTimeout);
-    this.#replayLimit = Math.max(0, options.replayLimit ?? DEFAULTS.replayLimit);
+    this.#replay = new ReplayBuffer({ limit: Math.max(0, options.replayLimit ?? DEFAULTS.replayLimit) });
     this.#autoplay = options.autoplay ?? true;
     this.#latency = Math.max(0, options.latency ?? DEFAULTS.latency);
     for (const seed of options.projects ?? defaultProjects(this.#idleTimeout)) {
@@ -385,13 +381,8 @@ export class MockBackend {
   framesSince(lastEventId: string | null): MockWireFrame[] | null {
     if (lastEventId === null || !/^\d+$/.test(lastEventId)) return null;
     const last = Number(lastEventId);
-    if (last > this.#lastId || last < this.#evictedThrough) return null;
-    const frames: MockWireFrame[] = [];
-    for (let i = this.#replayStart; i < this.#replay.length; i++) {
-      const entry = this.#replay[i]!;
-      if (entry.seq > last) frames.push(entry.frame);
-    }
-    return frames;
+    if (last > this.#lastId) return null;
+    return this.#replay.since(last) ?? null;
   }
 
   /**
@@ -410,7 +401,7 @@ export class MockBackend {
     const wire: MockWireFrame = id === null ? { data: frame.data } : { id, data: frame.data };
     if (frame.event !== undefined) wire.event = frame.event;
     // Only frames numbered by this backend can be found again by id.
-    if (frame.id === undefined) this.#remember(Number(wire.id), wire);
+    if (frame.id === undefined) this.#replay.push(Number(wire.id), wire);
     this.#deliver(wire);
   }
 
@@ -488,20 +479,9 @@ export class MockBackend {
 
   #send<K extends EventType>(type: K, data: EventPayloads[K] | Record<string, unknown>): MockFrame {
     const frame: MockFrame = { id: String(++this.#lastId), event: type, data: JSON.stringify(data) };
-    this.#remember(this.#lastId, frame);
+    this.#replay.push(this.#lastId, frame);
     this.#deliver(frame);
     return frame;
-  }
-
-  #remember(seq: number, frame: MockWireFrame): void {
-    const replay = this.#replay;
-    replay.push({ seq, frame });
-    while (replay.length - this.#replayStart > this.#replayLimit) this.#evictedThrough = replay[this.#replayStart++]!.seq;
-    // Evicted entries are cut off in one go once they are as many as the kept ones, not one by one.
-    if (this.#replayStart > 0 && this.#replayStart >= replay.length - this.#replayStart) {
-      this.#replay = replay.slice(this.#replayStart);
-      this.#replayStart = 0;
-    }
   }
 
   #deliver(frame: MockWireFrame): void {

@@ -1,46 +1,11 @@
-import type { EventPayloads, EventType } from '../core/protocol.js';
+import { MAX_STRING_LENGTH, isEventType, validateEvent, type EventPayloads, type EventType } from '../core/protocol.js';
+import { memoryBus, utf8Length, type BusMessage, type BusStatus, type SseBus } from './bus.js';
+import { answerPreflight, corsHeaders, type SseCorsOptions } from './cors.js';
 import { formatFrame } from './frame.js';
-
-/**
- * The part of an incoming request the hub reads. `node:http`'s `IncomingMessage` (also Express's
- * `req` and Fastify's `request.raw`) has it; so does `node:http2`'s compatibility request.
- */
-export interface SseRequest {
-  readonly method?: string;
-  /** Path and query; `?lastEventId=` is read from it. */
-  readonly url?: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** `2` for HTTP/2, where connection-specific headers are not allowed. */
-  readonly httpVersionMajor?: number;
-  readonly socket?: {
-    setNoDelay?(noDelay?: boolean): unknown;
-    setTimeout?(timeout: number): unknown;
-    setKeepAlive?(enable?: boolean, initialDelay?: number): unknown;
-  } | null;
-  on(event: 'close', listener: () => void): unknown;
-}
-
-/**
- * The part of a response the hub writes to. `node:http`'s `ServerResponse` (also Express's `res`
- * and Fastify's `reply.raw`) has it.
- */
-export interface SseResponse {
-  /** Bytes queued and not yet handed to the kernel; the slow-client check reads it. */
-  readonly writableLength?: number;
-  readonly writableEnded?: boolean;
-  readonly destroyed?: boolean;
-  writeHead(statusCode: number, headers?: Record<string, string>): unknown;
-  write(chunk: string): boolean;
-  end(): unknown;
-  destroy(error?: Error): unknown;
-  on(event: 'close' | 'drain' | 'error', listener: () => void): unknown;
-}
-
-/** Where the hub reports what an operator should know. `console` fits. */
-export interface SseLogger {
-  warn(message: string): void;
-  debug?(message: string): void;
-}
+import { answerText, headerValue, type SseRequest, type SseResponse } from './http.js';
+import { quote, throttled, type SseLogger } from './log.js';
+import { SseScope, projectIdOf, requestedProjects, scopeOf, type SseGrant } from './scope.js';
+import { SnapshotCache } from './snapshots.js';
 
 /**
  * The protocol's payloads as a backend sends them: `timestamp` may be left out where the client
@@ -52,41 +17,60 @@ export type ServerEventPayloads = {
     : EventPayloads[K];
 };
 
+/** Decides who sees what: a grant for the viewer behind `req`, or `null` for none (401). */
+export type SseAuthorize = (req: SseRequest) => SseGrant | null | undefined | PromiseLike<SseGrant | null | undefined>;
+
 export interface SseHubOptions {
-  /** Messages kept for resuming (default 1000). Older ones are gone; a client asking for them gets a snapshot. */
+  /**
+   * Who may see what. Called for every stream request (and again by `reauthorize()`); answers
+   * `{ projects: string[] | '*', expiresAt?, viewer? }`, or `null` for 401 with no stream opened.
+   * A throw or rejection answers 500 and is logged. Without it, every viewer sees every project.
+   */
+  authorize?: SseAuthorize;
+  /** Where messages are numbered, kept and shared between instances (default: `memoryBus()`, one process). */
+  bus?: SseBus;
+  /** For the default bus: messages kept for resuming (default 1000). */
   replayLimit?: number;
+  /** For the default bus: bytes of messages kept for resuming (default 8 MiB). */
+  replayBytes?: number;
+  /** For the default bus: the prefix of its ids (see `memoryBus`). */
+  instanceId?: string;
   /** Milliseconds between heartbeat comments (default 15000); `0` sends none. */
   heartbeatMs?: number;
   /** The `retry:` sent first on every stream: the browser's reconnection delay in ms (default 2000). */
   retryMs?: number;
   /**
-   * Bytes a client may have queued and unsent (default 1 MiB). A client that falls further behind —
-   * a stalled network, a paused tab on a slow link — is dropped and logged rather than buffered
-   * without bound; it reconnects and resumes from its last id, or gets a snapshot.
+   * Bytes a client may have waiting to be sent (default 1 MiB). Past it, nothing more is queued for
+   * it: when it has drained, it is caught up from the bus; if it stays past it for `slowClientMs`,
+   * it is dropped (it reconnects and resumes).
    */
   maxBufferedBytes?: number;
+  /** How long a client may stay past `maxBufferedBytes` before it is dropped (default 10000 ms). */
+  slowClientMs?: number;
+  /** Bytes waiting across all clients of this process (default 256 MiB); past it the slowest are shed. */
+  maxQueuedBytes?: number;
+  /** The largest message `send` accepts, as JSON bytes (default 1 MiB). */
+  maxMessageBytes?: number;
   /**
-   * The full current state, sent as a `snapshot` event to a client that cannot be resumed
-   * exactly: one whose last id is older than the replay buffer or unknown (say, from before a restart)
-   * and, unless `snapshotOnConnect` is `false`, a client that connects with no id at all. It may return
-   * a promise; messages sent meanwhile reach that client after the snapshot, in order. Without it
-   * such a client gets whatever the replay buffer holds (too-old id) or only live messages (no id).
+   * The current state, sent as a `snapshot` event to a client that cannot be resumed exactly and,
+   * unless `snapshotOnConnect` is `false`, to one that connects with no last id. It may return a
+   * promise. It is called once per moment and shared (see `snapshotReuseMs`), and the hub filters
+   * its `projects` by each viewer's scope, so it returns every project.
    */
   snapshot?: () => unknown;
   /** Send the snapshot to clients that connect with no last id too (default `true`). */
   snapshotOnConnect?: boolean;
-  /**
-   * Tells this hub's ids from those of another run: ids are `<instanceId>-<n>`, so a client resuming
-   * across a server restart gets a snapshot instead of having new messages mistaken for ones it has
-   * already applied. Default: derived from the start time. `''` gives plain counters (`"1"`, `"2"`, …),
-   * for a backend that keeps its own counter across restarts.
-   */
-  instanceId?: string;
-  /** Extra response headers, e.g. for CORS. */
+  /** How long a snapshot may take before the clients waiting for it are told to retry (default 10000 ms). */
+  snapshotTimeoutMs?: number;
+  /** How long one snapshot serves later clients (they catch up from the bus after it), default 1000 ms. */
+  snapshotReuseMs?: number;
+  /** Cross-origin access: answers preflights and adds the CORS headers. Same-origin only without it. */
+  cors?: SseCorsOptions;
+  /** Extra response headers for the stream. */
   headers?: Record<string, string>;
   /**
-   * Receives warnings (a dropped client, a failing snapshot) and, if it has `debug`, a line per
-   * resume. Default: warnings to `console.warn`. Pass `console` itself to see the debug lines too.
+   * Receives warnings (dropped clients, a failing snapshot or `authorize`, the bus going down) and,
+   * if it has `debug`, a line per resume. Default: warnings to `console.warn`.
    */
   logger?: SseLogger;
 }
@@ -97,51 +81,69 @@ export interface SseHubStats {
   clients: number;
   /** Streams opened since the hub was created. */
   connections: number;
-  /** Messages sent with `send`. */
+  /** Messages published with `send` by this instance. */
   sent: number;
-  /** Clients dropped for falling behind. */
+  /** Messages this instance received from the bus and fanned out. */
+  delivered: number;
+  /** Clients dropped for a backlog that persisted. */
   dropped: number;
-  /** Connections that resumed from the replay buffer. */
+  /** Clients shed to keep the process under `maxQueuedBytes`. */
+  shed: number;
+  /** Clients caught up from the bus after a burst they could not take at once. */
+  caughtUp: number;
+  /** Connections that resumed from their last id. */
   resumed: number;
-  /** Snapshots sent. */
+  /** Snapshots written to clients. */
   snapshots: number;
+  /** Calls of the `snapshot` function (shared by the clients of one moment). */
+  snapshotCalls: number;
+  /** `resync` events: a resume id that could not be served, with no snapshot function. */
+  resyncs: number;
+  /** Requests answered 401. */
+  unauthorized: number;
+  /** Streams closed by `reauthorize()` or an expired grant. */
+  revoked: number;
+  /** Bytes waiting to be sent across all clients now. */
+  queuedBytes: number;
+  /** The bus: its kind, state, lag and last id. */
+  bus: BusStatus;
 }
 
+type Mode = 'live' | 'catching-up' | 'behind';
+
 interface Client {
+  readonly req: SseRequest;
   readonly res: SseResponse;
   readonly label: string;
-  /** Set while an async snapshot is pending: texts to write after it. */
-  queue: string[] | null;
-  /** Bytes written since `write()` last returned false, for a response with no `writableLength`. */
-  unflushed: number;
+  scope: SseScope;
+  mode: Mode;
+  /** While catching up: live texts that arrived meanwhile, with their ids. */
+  queue: { id: string; text: string }[];
+  queueBytes: number;
+  /** Live messages arrived past the queue's bound: the catch-up reads on until the bus's end. */
+  overflow: boolean;
+  /** Text to write at the end of this tick. */
+  pending: string;
+  /** Bytes waiting in the response, as of the last write or check. */
+  backlog: number;
+  /** When the backlog went past `maxBufferedBytes`. */
+  behindSince: number;
+  /** The id of the last message written to it. */
+  lastId: string | undefined;
   /**
-   * Bytes of the opening replay or snapshot, allowed on top of the limit until the queue first
-   * drains: a large catch-up is expected, and must not get a client dropped the moment it connects.
+   * After a catch-up that read the bus ahead of this instance's live delivery: live messages up to
+   * this id were already written.
    */
-  allowance: number;
+  floor: string | undefined;
+  /** A catch-up waiting for the response to drain. */
+  waiter: ((drained: boolean) => void) | undefined;
+  expiry: ReturnType<typeof setTimeout> | undefined;
   closed: boolean;
 }
 
-interface Held {
-  seq: number;
-  text: string;
-}
-
 const MIB = 1024 * 1024;
-
-let instances = 0;
-
-/** A short id for this process and hub: start time and a counter, base 36. */
-function defaultInstanceId(): string {
-  instances += 1;
-  return `${Date.now().toString(36)}${instances > 1 ? `.${instances.toString(36)}` : ''}`;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  const trimmed = first?.trim();
-  return trimmed ? trimmed : undefined;
-}
+const CATCH_UP_BATCH = 500;
+const PREFIX = '[live-elements/server]';
 
 /** The resume id a client sent: the `Last-Event-ID` header wins over the `lastEventId` query parameter. */
 export function resumeIdOf(req: Pick<SseRequest, 'headers' | 'url'>): string | undefined {
@@ -158,54 +160,98 @@ export function resumeIdOf(req: Pick<SseRequest, 'headers' | 'url'>): string | u
 }
 
 /**
- * One event stream served to any number of clients: it numbers every message, keeps the latest ones
- * for clients that reconnect, and writes the wire protocol to each `GET` handed to `handle()`.
+ * One event stream served to any number of clients, each seeing only the projects it may: it
+ * accepts streams, asks a scope who may see a message, and a bus for ids, replay and live
+ * messages. Each message is serialised once and written as the same text to every client that
+ * may see it; clients are indexed by project, so a message costs O(its viewers).
  *
  * It needs no framework — a `(req, res)` pair from `node:http`, Express or Fastify (`reply.hijack()`
- * then `request.raw`, `reply.raw`) is all — and it holds no timers while no client is connected.
+ * then `request.raw`, `reply.raw`) is all.
  *
  * @example
- * const hub = createSseHub({ snapshot: () => ({ projects: listProjects() }) });
+ * const hub = createSseHub({
+ *   authorize: async (req) => {
+ *     const user = await sessionOf(req);
+ *     return user ? { projects: user.projectIds } : null;
+ *   },
+ *   snapshot: () => ({ projects: listProjects() }),
+ * });
  * http.createServer((req, res) => {
  *   if (req.url?.startsWith('/api/containers/events')) return hub.handle(req, res);
  *   // … the REST endpoints …
  * }).listen(8080);
- * hub.send('container_status_changed', { projectId: 'api', oldStatus: 'stopped', newStatus: 'deploying' });
+ * await hub.send('container_status_changed', { projectId: 'api', oldStatus: 'stopped', newStatus: 'deploying' });
  */
 export class SseHub {
-  readonly #replayLimit: number;
+  readonly #authorize: SseAuthorize | undefined;
+  readonly #bus: SseBus;
   readonly #heartbeatMs: number;
   readonly #retryMs: number;
   readonly #maxBufferedBytes: number;
-  readonly #snapshot: (() => unknown) | undefined;
+  readonly #slowClientMs: number;
+  readonly #maxQueuedBytes: number;
+  readonly #maxMessageBytes: number;
   readonly #snapshotOnConnect: boolean;
-  readonly #instanceId: string;
+  readonly #snapshots: SnapshotCache | undefined;
+  readonly #cors: SseCorsOptions | undefined;
   readonly #headers: Record<string, string>;
   readonly #logger: SseLogger;
+  readonly #warnDropped: (message: string) => void;
 
   readonly #clients = new Set<Client>();
-  #held: Held[] = [];
-  /** Index of the oldest held message in `#held` (a queue without shifting on every send). */
-  #head = 0;
-  #seq = 0;
-  /** The highest sequence number pushed out of the buffer: resuming from before it has lost messages. */
-  #evictedThrough = 0;
+  /** Clients that may see every project. */
+  readonly #everyone = new Set<Client>();
+  /** Clients that may see some projects, by project. */
+  readonly #byProject = new Map<string, Set<Client>>();
+  /** Clients with text to write at the end of this tick. */
+  #dirty: Client[] = [];
+  #flushScheduled = false;
+  #flushed: (() => void)[] = [];
+  /** Clients whose backlog is past the limit or who are waiting to drain. */
+  readonly #backedUp = new Set<Client>();
+  #queued = 0;
+  #tickBytes = 0;
+  #lastId: string | undefined;
+  #started: Promise<void> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #slowCheck: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #serial = 0;
-  readonly #stats: Omit<SseHubStats, 'clients'> = { connections: 0, sent: 0, dropped: 0, resumed: 0, snapshots: 0 };
+  readonly #stats = {
+    connections: 0,
+    sent: 0,
+    delivered: 0,
+    dropped: 0,
+    shed: 0,
+    caughtUp: 0,
+    resumed: 0,
+    snapshots: 0,
+    resyncs: 0,
+    unauthorized: 0,
+    revoked: 0,
+  };
 
   constructor(options: SseHubOptions = {}) {
-    this.#replayLimit = Math.max(0, Math.floor(options.replayLimit ?? 1000));
+    this.#authorize = options.authorize;
+    this.#bus = options.bus ?? memoryBus({ replayLimit: options.replayLimit, replayBytes: options.replayBytes, instanceId: options.instanceId });
     this.#heartbeatMs = Math.max(0, options.heartbeatMs ?? 15000);
     this.#retryMs = Math.max(0, Math.round(options.retryMs ?? 2000));
     this.#maxBufferedBytes = Math.max(0, options.maxBufferedBytes ?? MIB);
-    this.#snapshot = options.snapshot;
+    this.#slowClientMs = Math.max(0, options.slowClientMs ?? 10000);
+    this.#maxQueuedBytes = Math.max(0, options.maxQueuedBytes ?? 256 * MIB);
+    this.#maxMessageBytes = Math.max(0, options.maxMessageBytes ?? MIB);
     this.#snapshotOnConnect = options.snapshotOnConnect ?? true;
-    this.#instanceId = options.instanceId ?? defaultInstanceId();
-    if (/[\r\n\0]/.test(this.#instanceId)) throw new TypeError('instanceId must not contain CR, LF or NUL');
-    this.#headers = { ...options.headers };
     this.#logger = options.logger ?? { warn: (message) => console.warn(message) };
+    this.#warnDropped = throttled(this.#logger, 5000);
+    this.#snapshots = options.snapshot
+      ? new SnapshotCache(options.snapshot, {
+          timeoutMs: options.snapshotTimeoutMs ?? 10000,
+          reuseMs: options.snapshotReuseMs ?? 1000,
+          logger: this.#logger,
+        })
+      : undefined;
+    this.#cors = options.cors;
+    this.#headers = { ...options.headers };
   }
 
   /** Streams open now. */
@@ -213,9 +259,9 @@ export class SseHub {
     return this.#clients.size;
   }
 
-  /** The id of the latest message sent, or `undefined` before the first. */
+  /** The id of the latest message delivered to this instance (before the first, the bus's starting id, if it has one). */
   get lastEventId(): string | undefined {
-    return this.#seq === 0 ? undefined : this.#idOf(this.#seq);
+    return this.#lastId;
   }
 
   /** Whether `close()` was called. */
@@ -225,286 +271,647 @@ export class SseHub {
 
   /** A copy of the counters. */
   get stats(): SseHubStats {
-    return { ...this.#stats, clients: this.#clients.size };
+    return {
+      ...this.#stats,
+      clients: this.#clients.size,
+      snapshotCalls: this.#snapshots?.calls ?? 0,
+      queuedBytes: this.#queued,
+      bus: this.#bus.status,
+    };
   }
 
   /**
-   * Serves one `GET` as an event stream: headers, `retry:`, then either the messages after the
-   * client's `Last-Event-ID` header (or `?lastEventId=`), or a snapshot, then live messages and
-   * heartbeats until the client goes away. Answers 405 to other methods and 503 after `close()`.
+   * The scope of the viewer behind `req` (its grant narrowed by `?projects=`), or `null` when
+   * `authorize` refuses it. Use it to filter REST answers the way the stream is filtered. Rejects
+   * when `authorize` throws.
    */
-  handle(req: SseRequest, res: SseResponse): void {
+  async scopeOf(req: SseRequest): Promise<SseScope | null> {
+    const grant = this.#authorize ? await this.#authorize(req) : { projects: '*' as const };
+    if (grant === null || grant === undefined) return null;
+    return scopeOf(grant, requestedProjects(req.url));
+  }
+
+  /**
+   * Serves one `GET` as an event stream: headers, `retry:`, then the messages after the client's
+   * `Last-Event-ID` header (or `?lastEventId=`), or a snapshot, then live messages and heartbeats
+   * until the client goes away. `OPTIONS` answers a CORS preflight; other methods 405.
+   */
+  async handle(req: SseRequest, res: SseResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
-      res.write('Method not allowed');
-      res.end();
+    if (method === 'OPTIONS') return answerPreflight(req, res, this.#cors, ['GET', 'HEAD', 'OPTIONS']);
+    if (method !== 'GET' && method !== 'HEAD') return answerText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
+    const cors = corsHeaders(req, this.#cors);
+    if (cors === null) return answerText(res, 403, 'Cross-origin requests from this origin are not allowed', { Vary: 'Origin' });
+
+    let scope: SseScope | null;
+    try {
+      scope = await this.scopeOf(req);
+    } catch (error) {
+      this.#logger.warn(`${PREFIX} authorize() failed for ${describeRequest(req)}: ${reasonOf(error)}; answered 500`);
+      if (!res.destroyed) answerText(res, 500, 'Authorization failed', cors);
       return;
     }
-    if (this.#closed) {
-      res.writeHead(503, { 'Retry-After': String(Math.ceil(this.#retryMs / 1000)), 'Content-Type': 'text/plain; charset=utf-8' });
-      res.write('The event stream is closed');
-      res.end();
-      return;
+    if (res.destroyed) return;
+    if (scope === null || (scope.expiresAt !== undefined && scope.expiresAt <= Date.now())) {
+      this.#stats.unauthorized += 1;
+      return answerText(res, 401, 'Unauthorized', cors);
     }
+    if (this.#closed) return this.#sendElsewhere(req, res, cors);
+    await this.#start();
+    if (res.destroyed) return;
+    if (this.#closed) return this.#sendElsewhere(req, res, cors);
 
     const headers: Record<string, string> = {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
+      ...cors,
       ...this.#headers,
     };
     // HTTP/2 forbids connection-specific headers (node:http2 throws on them).
-    if ((req.httpVersionMajor ?? 1) < 2) headers.Connection = 'keep-alive';
+    const http1 = (req.httpVersionMajor ?? 1) < 2;
+    if (http1) headers.Connection = 'keep-alive';
     res.writeHead(200, headers);
     if (method === 'HEAD') {
       res.end();
       return;
     }
-    if ((req.httpVersionMajor ?? 1) < 2) {
+    if (http1) {
       // A long-lived stream: no idle timeout, and small frames go out at once.
       req.socket?.setTimeout?.(0);
       req.socket?.setNoDelay?.(true);
       req.socket?.setKeepAlive?.(true);
     }
 
-    const client: Client = { res, label: `client #${++this.#serial}`, queue: null, unflushed: 0, allowance: 0, closed: false };
+    const client: Client = {
+      req,
+      res,
+      label: `client #${++this.#serial}`,
+      scope,
+      mode: 'live',
+      queue: [],
+      queueBytes: 0,
+      overflow: false,
+      pending: '',
+      backlog: 0,
+      behindSince: 0,
+      lastId: undefined,
+      floor: undefined,
+      waiter: undefined,
+      expiry: undefined,
+      closed: false,
+    };
     this.#clients.add(client);
+    this.#index(client);
     this.#stats.connections += 1;
+    this.#armExpiry(client);
     const cleanup = () => this.#remove(client);
     req.on('close', cleanup);
     res.on('close', cleanup);
     res.on('error', cleanup);
-    res.on('drain', () => {
-      client.unflushed = 0;
-      client.allowance = 0;
-    });
-    // The client may have gone before it was handed over (an aborted request in a slow middleware).
-    if (res.destroyed) {
-      cleanup();
-      return;
-    }
-    this.#startHeartbeat();
+    res.on('drain', () => this.#drained(client));
+    this.#startTimers();
+    this.#put(client, formatFrame({ retry: this.#retryMs }));
 
     const resumeId = resumeIdOf(req);
-    let text = formatFrame({ retry: this.#retryMs });
-    const replay = resumeId === undefined ? undefined : this.#since(resumeId);
-    if (replay) {
-      this.#stats.resumed += 1;
-      this.#logger.debug?.(`[live-elements/server] ${client.label} resumed after ${resumeId}: ${replay.length} message(s) replayed`);
-      for (const held of replay) text += held.text;
-      this.#write(client, text, true);
-      return;
-    }
-
-    const wantsSnapshot = this.#snapshot !== undefined && (resumeId !== undefined || this.#snapshotOnConnect);
-    if (!wantsSnapshot) {
-      // Without a snapshot, a client that cannot be resumed exactly gets all that is held.
-      if (resumeId !== undefined) {
-        this.#logger.debug?.(`[live-elements/server] ${client.label} asked to resume after ${resumeId}, which is not held; replaying the whole buffer`);
-        for (let i = this.#head; i < this.#held.length; i++) text += this.#held[i].text;
-      }
-      this.#write(client, text, true);
-      return;
-    }
-
     if (resumeId !== undefined) {
-      this.#logger.debug?.(`[live-elements/server] ${client.label} asked to resume after ${resumeId}, which is not held; sending a snapshot`);
+      // Catching up before anything live: live messages wait in the client's queue meanwhile.
+      client.mode = 'catching-up';
+      const first = await this.#read(client, resumeId);
+      if (client.closed) return;
+      if (first !== null) {
+        this.#stats.resumed += 1;
+        this.#logger.debug?.(`${PREFIX} ${client.label} resumed after ${quote(resumeId, 64)}`);
+        await this.#catchUp(client, resumeId, first);
+        return;
+      }
+      this.#logger.debug?.(`${PREFIX} ${client.label} asked to resume after ${quote(resumeId, 64)}, which the bus does not hold`);
+      if (this.#snapshots) return this.#sendSnapshot(client);
+      return this.#resync(client, resumeId);
     }
-    // The snapshot stands for the state as of the latest message, so it carries that message's id:
-    // resuming from it later replays exactly what came after.
-    const asOf = this.#seq;
-    let state: unknown;
-    try {
-      state = (this.#snapshot as () => unknown)();
-    } catch (error) {
-      this.#snapshotFailed(client, error);
-      return;
+    if (this.#snapshots && this.#snapshotOnConnect) {
+      client.mode = 'catching-up';
+      return this.#sendSnapshot(client);
     }
-    if (isPromiseLike(state)) {
-      this.#write(client, text);
-      client.queue = [];
-      state.then(
-        (value) => {
-          if (client.closed) return;
-          const queued = client.queue ?? [];
-          client.queue = null;
-          this.#write(client, this.#snapshotText(value, asOf) + queued.join(''), true);
-        },
-        (error: unknown) => this.#snapshotFailed(client, error),
-      );
-      return;
-    }
-    this.#write(client, text + this.#snapshotText(state, asOf), true);
   }
 
   /**
-   * Sends a message to every client and keeps it for resuming. `data` is serialised with
-   * `JSON.stringify`. Returns the id it was given. Throws a `TypeError` for an event name with a
-   * line break or data that has no JSON form (`undefined`, a function).
+   * Publishes a message to every client that may see it (on every instance, with a shared bus) and
+   * keeps it for resuming. `data` is serialised once with `JSON.stringify`. Resolves with its id
+   * once the bus holds it. Rejects with a `TypeError` for an event name with a line break, data with
+   * no JSON form or a protocol event the client would reject (a string over 64 KiB, an unknown
+   * status, …); with a `RangeError` past `maxMessageBytes`; and with the bus's error when it cannot
+   * take the message (Redis unreachable): the caller may retry.
    *
    * The protocol's own event types are type-checked against their payloads; any other name takes
    * any data.
    */
-  send<K extends EventType>(event: K, data: ServerEventPayloads[K]): string;
-  send<E extends string>(event: E extends EventType ? never : E, data: unknown): string;
-  send(event: string, data: unknown): string {
+  send<K extends EventType>(event: K, data: ServerEventPayloads[K]): Promise<string>;
+  send<E extends string>(event: E extends EventType ? never : E, data: unknown): Promise<string>;
+  async send(event: string, data: unknown): Promise<string> {
+    if (this.#closed) throw new Error('The hub is closed');
     const json = JSON.stringify(data);
-    if (json === undefined) throw new TypeError(`SSE data for "${event}" has no JSON form`);
+    if (json === undefined) throw new TypeError(`SSE data for ${quote(event, 80)} has no JSON form`);
     // Formatting first, so a bad event name throws before an id is used up.
-    const body = formatFrame({ event, data: json });
-    const seq = ++this.#seq;
-    const id = this.#idOf(seq);
-    const text = `id: ${id}\n${body}`;
+    formatFrame({ event, data: '' });
+    checkMessage(event, data, json, this.#maxMessageBytes);
+    await this.#start();
+    const id = await this.#bus.publish(event, json, projectIdOf(data));
     this.#stats.sent += 1;
-    this.#hold(seq, text);
-    for (const client of this.#clients) this.#write(client, text);
     return id;
   }
 
-  /** Sends a comment (`: text`) to every client: not a message, not kept, carries no id. */
+  /** Sends a comment (`: text`) to every live client: not a message, not kept, carries no id. */
   comment(text: string): void {
     const frame = formatFrame({ comment: text });
-    for (const client of this.#clients) this.#write(client, frame);
+    for (const client of this.#clients) if (client.mode === 'live') this.#put(client, frame);
   }
 
   /**
-   * Ends every open stream (the browser reconnects on its own and resumes). The hub stays usable;
-   * use it, for instance, before a deploy takes this process away.
+   * Runs `authorize` again for every open stream: a stream whose viewer is now refused (or whose
+   * `authorize` throws) is closed, and it gets 401 if it reconnects; one whose projects changed is
+   * re-indexed at once and sent a fresh snapshot of what it may now see (when there is a `snapshot`).
+   * Call it when a member leaves a team or a token is revoked. Resolves with what it did.
+   */
+  async reauthorize(): Promise<{ checked: number; closed: number; changed: number }> {
+    const result = { checked: 0, closed: 0, changed: 0 };
+    await Promise.all(
+      [...this.#clients].map(async (client) => {
+        result.checked += 1;
+        let scope: SseScope | null;
+        try {
+          scope = await this.scopeOf(client.req);
+        } catch (error) {
+          this.#logger.warn(`${PREFIX} authorize() failed for ${client.label} on reauthorize: ${reasonOf(error)}; closing its stream`);
+          scope = null;
+        }
+        if (client.closed) return;
+        if (scope === null || (scope.expiresAt !== undefined && scope.expiresAt <= Date.now())) {
+          result.closed += 1;
+          this.#revoke(client);
+          return;
+        }
+        const changed = !scope.equals(client.scope);
+        this.#unindex(client);
+        client.scope = scope;
+        this.#index(client);
+        this.#armExpiry(client);
+        if (!changed) return;
+        result.changed += 1;
+        if (this.#snapshots && client.mode === 'live') {
+          client.mode = 'catching-up';
+          await this.#sendSnapshot(client);
+        }
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * Ends every open stream; the browser reconnects on its own and resumes. The hub stays usable.
    */
   disconnectAll(): void {
-    for (const client of [...this.#clients]) {
-      this.#remove(client);
-      if (!client.res.writableEnded) client.res.end();
-    }
+    for (const client of [...this.#clients]) this.#end(client);
   }
 
-  /** Ends every stream, stops the heartbeat, forgets the held messages; later requests get 503. */
-  close(): void {
+  /**
+   * Graceful shutdown, for a rolling deploy: every stream is told to come back after a short,
+   * spread-out delay and ended, so browsers reconnect — through the load balancer, to another
+   * instance — and resume from their last id. Requests that still arrive get the same answer (never
+   * a 503, after which a browser's `EventSource` gives up for good). Then the bus is closed.
+   *
+   * @param options.reconnectWithinMs clients come back at a random moment within this (default 2000), so they do not all arrive at once.
+   */
+  async close(options: { reconnectWithinMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    this.disconnectAll();
-    this.#stopHeartbeat();
-    this.#held = [];
-    this.#head = 0;
-  }
-
-  // --- Internals ----------------------------------------------------------------------------------
-
-  #idOf(seq: number): string {
-    return this.#instanceId === '' ? String(seq) : `${this.#instanceId}-${seq}`;
-  }
-
-  /** The sequence number an id of this hub stands for, or `undefined` for anyone else's id. */
-  #seqOf(id: string): number | undefined {
-    let digits = id;
-    if (this.#instanceId !== '') {
-      const prefix = `${this.#instanceId}-`;
-      if (!id.startsWith(prefix)) return undefined;
-      digits = id.slice(prefix.length);
+    this.#reconnectWithin = Math.max(0, options.reconnectWithinMs ?? 2000);
+    for (const client of [...this.#clients]) {
+      const retry = formatFrame({ retry: this.#spreadRetry() });
+      this.#flushNow(client, client.pending + retry);
+      this.#end(client);
     }
-    if (!/^\d{1,15}$/.test(digits)) return undefined;
-    return Number(digits);
+    this.#stopTimers();
+    await this.#bus.close();
   }
 
-  /** The held messages after `id`, or `undefined` when some of them are gone or the id is not ours. */
-  #since(id: string): Held[] | undefined {
-    const seq = this.#seqOf(id);
-    if (seq === undefined || seq > this.#seq || seq < this.#evictedThrough) return undefined;
-    const held = this.#held;
-    // Sequence numbers are contiguous from the head, so the start is found by arithmetic.
-    const start = held.length === this.#head ? held.length : this.#head + Math.max(0, seq - held[this.#head].seq + 1);
-    return held.slice(start);
+  // --- Connection ---------------------------------------------------------------------------------
+
+  #reconnectWithin = 2000;
+
+  #spreadRetry(): number {
+    return Math.round(250 + Math.random() * Math.max(0, this.#reconnectWithin - 250));
   }
 
-  #hold(seq: number, text: string): void {
-    if (this.#replayLimit === 0) {
-      this.#evictedThrough = seq;
+  /** After `close()`: a stream that says "come back soon" and ends, with the connection closed, so the retry reaches another instance. */
+  #sendElsewhere(req: SseRequest, res: SseResponse, cors: Record<string, string>): void {
+    const headers: Record<string, string> = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', ...cors };
+    if ((req.httpVersionMajor ?? 1) < 2) headers.Connection = 'close';
+    res.writeHead(200, headers);
+    res.write(formatFrame({ retry: this.#spreadRetry(), comment: 'this instance is shutting down; reconnect' }));
+    res.end();
+  }
+
+  /** Starts the bus once; the hub learns the latest id it holds. */
+  #start(): Promise<void> {
+    this.#started ??= this.#bus.start((message) => this.#deliver(message), this.#logger).then((lastId) => {
+      this.#lastId ??= lastId;
+    });
+    return this.#started;
+  }
+
+  #index(client: Client): void {
+    const projects = client.scope.projects;
+    if (projects === null) {
+      this.#everyone.add(client);
       return;
     }
-    this.#held.push({ seq, text });
-    while (this.#held.length - this.#head > this.#replayLimit) {
-      this.#evictedThrough = this.#held[this.#head].seq;
-      this.#head += 1;
-    }
-    // Compact now and then, so the array does not grow with the number of messages ever sent.
-    if (this.#head > 1024 && this.#head * 2 > this.#held.length) {
-      this.#held = this.#held.slice(this.#head);
-      this.#head = 0;
+    for (const id of projects) {
+      let set = this.#byProject.get(id);
+      if (!set) this.#byProject.set(id, (set = new Set()));
+      set.add(client);
     }
   }
 
-  #snapshotText(state: unknown, asOf: number): string {
-    const json = JSON.stringify(state);
-    if (json === undefined) {
-      this.#logger.warn('[live-elements/server] snapshot() returned a value with no JSON form; no snapshot sent');
-      return '';
+  #unindex(client: Client): void {
+    this.#everyone.delete(client);
+    const projects = client.scope.projects;
+    if (projects === null) return;
+    for (const id of projects) {
+      const set = this.#byProject.get(id);
+      if (!set) continue;
+      set.delete(client);
+      if (set.size === 0) this.#byProject.delete(id);
     }
-    this.#stats.snapshots += 1;
-    return formatFrame({ id: this.#idOf(asOf), event: 'snapshot', data: json });
   }
 
-  #snapshotFailed(client: Client, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.#logger.warn(`[live-elements/server] snapshot() failed for ${client.label}: ${reason}; closing its stream so it retries`);
+  #armExpiry(client: Client): void {
+    if (client.expiry !== undefined) clearTimeout(client.expiry);
+    client.expiry = undefined;
+    const at = client.scope.expiresAt;
+    if (at === undefined) return;
+    // setTimeout holds at most 2^31-1 ms; a later expiry is re-armed when that fires.
+    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    client.expiry = setTimeout(() => {
+      if (Date.now() >= at) this.#revoke(client);
+      else this.#armExpiry(client);
+    }, delay);
+    (client.expiry as { unref?(): void }).unref?.();
+  }
+
+  /** Closes a stream whose viewer lost access: it reconnects, and `authorize` decides again. */
+  #revoke(client: Client): void {
+    if (client.closed) return;
+    this.#stats.revoked += 1;
+    this.#logger.debug?.(`${PREFIX} ${client.label} lost its access (refused or expired); stream closed`);
+    this.#end(client);
+  }
+
+  #end(client: Client): void {
     this.#remove(client);
-    if (!client.res.writableEnded) client.res.end();
-  }
-
-  /** Writes to one client, and drops it if too much is waiting; `opening` for the catch-up at connect. */
-  #write(client: Client, text: string, opening = false): void {
-    if (client.closed || text === '') return;
-    if (client.queue) {
-      client.queue.push(text);
-      return;
-    }
-    const res = client.res;
-    if (res.destroyed || res.writableEnded) {
-      this.#remove(client);
-      return;
-    }
-    const flushed = res.write(text);
-    if (!flushed) client.unflushed += text.length;
-    if (opening && !flushed) client.allowance = text.length;
-    const buffered = typeof res.writableLength === 'number' ? res.writableLength : client.unflushed;
-    if (buffered > this.#maxBufferedBytes + client.allowance) {
-      this.#stats.dropped += 1;
-      this.#logger.warn(
-        `[live-elements/server] dropped ${client.label}: ${buffered} bytes waiting to be sent (limit ${this.#maxBufferedBytes}); it will reconnect and resume`,
-      );
-      this.#remove(client);
-      res.destroy();
-    }
+    if (!client.res.writableEnded && !client.res.destroyed) client.res.end();
   }
 
   #remove(client: Client): void {
     if (client.closed) return;
     client.closed = true;
-    client.queue = null;
+    this.#queued -= client.queueBytes;
+    client.queue = [];
+    client.queueBytes = 0;
+    client.pending = '';
+    client.waiter?.(false);
+    this.#setBacklog(client, 0);
+    this.#backedUp.delete(client);
+    if (client.expiry !== undefined) clearTimeout(client.expiry);
     this.#clients.delete(client);
-    if (this.#clients.size === 0) this.#stopHeartbeat();
+    this.#unindex(client);
+    if (this.#clients.size === 0) this.#stopTimers();
   }
 
-  #startHeartbeat(): void {
-    if (this.#heartbeat !== undefined || this.#heartbeatMs <= 0) return;
-    // One timer for every client.
-    this.#heartbeat = setInterval(() => this.comment('keep-alive'), this.#heartbeatMs);
-    (this.#heartbeat as { unref?(): void }).unref?.();
+  // --- Fan-out ------------------------------------------------------------------------------------
+
+  /** A message from the bus, for this instance's clients: one text, written to each that may see it. */
+  #deliver(message: BusMessage): void {
+    this.#lastId = message.id;
+    this.#stats.delivered += 1;
+    if (this.#clients.size === 0) return;
+    const text = formatFrame({ id: message.id, event: message.event, data: message.data });
+    const projectId = message.projectId;
+    if (projectId === undefined) {
+      for (const client of this.#clients) this.#offer(client, message.id, text);
+      return;
+    }
+    for (const client of this.#everyone) this.#offer(client, message.id, text);
+    const some = this.#byProject.get(projectId);
+    if (some) for (const client of some) this.#offer(client, message.id, text);
   }
 
-  #stopHeartbeat(): void {
-    if (this.#heartbeat === undefined) return;
-    clearInterval(this.#heartbeat);
+  /** A live message for one client, by its mode: written, queued behind its catch-up, or left for the bus to replay. */
+  #offer(client: Client, id: string, text: string): void {
+    if (client.mode === 'live') {
+      if (client.floor !== undefined) {
+        if (this.#bus.compare(id, client.floor) <= 0) return;
+        client.floor = undefined;
+      }
+      this.#put(client, text, id);
+      return;
+    }
+    if (client.mode === 'behind' || client.overflow) return;
+    if (client.queueBytes + text.length > this.#maxBufferedBytes) {
+      // The catch-up reads these from the bus instead.
+      client.overflow = true;
+      this.#queued -= client.queueBytes;
+      client.queue = [];
+      client.queueBytes = 0;
+      return;
+    }
+    client.queue.push({ id, text });
+    client.queueBytes += text.length;
+    this.#queued += text.length;
+  }
+
+  /** Adds text for one client, written at the end of this tick in one write with whatever else it gets. */
+  #put(client: Client, text: string, id?: string): void {
+    if (client.closed) return;
+    if (client.pending === '') this.#dirty.push(client);
+    client.pending += text;
+    if (id !== undefined) client.lastId = id;
+    this.#tickBytes += text.length;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+    if (this.#queued + this.#tickBytes > this.#maxQueuedBytes) this.#shed();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    this.#tickBytes = 0;
+    for (const client of dirty) {
+      const text = client.pending;
+      client.pending = '';
+      if (!client.closed && text !== '') this.#flushNow(client, text);
+    }
+    const waiting = this.#flushed;
+    this.#flushed = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /** Writes to the response now and looks at what is left waiting. */
+  #flushNow(client: Client, text: string): void {
+    const res = client.res;
+    if (res.destroyed || res.writableEnded) {
+      this.#remove(client);
+      return;
+    }
+    // A write under the response's high-water mark is as good as sent; past it, what waits counts.
+    const flushed = res.write(text);
+    const backlog = flushed ? 0 : typeof res.writableLength === 'number' ? res.writableLength : client.backlog + utf8Length(text);
+    this.#setBacklog(client, backlog);
+    if (backlog > this.#maxBufferedBytes && client.mode === 'live') {
+      // Past the limit: nothing more is queued for it; once drained it is caught up from the bus.
+      client.mode = 'behind';
+      client.behindSince = Date.now();
+      this.#backedUp.add(client);
+      this.#startTimers();
+    }
+  }
+
+  /** Resolves after the writes of this tick went out. */
+  #afterFlush(): Promise<void> {
+    if (!this.#flushScheduled) return Promise.resolve();
+    return new Promise((resolve) => this.#flushed.push(resolve));
+  }
+
+  #setBacklog(client: Client, bytes: number): void {
+    this.#queued += bytes - client.backlog;
+    client.backlog = bytes;
+  }
+
+  #drained(client: Client): void {
+    this.#setBacklog(client, 0);
+    if (client.waiter) {
+      client.waiter(true);
+      return;
+    }
+    if (client.mode === 'behind' && !client.closed) {
+      this.#backedUp.delete(client);
+      this.#stats.caughtUp += 1;
+      client.mode = 'catching-up';
+      void this.#catchUp(client, client.lastId);
+    }
+  }
+
+  /** Over the process cap: drop the clients with the most waiting until well under it. */
+  #shed(): void {
+    const candidates = [...this.#clients].filter((client) => client.backlog + client.pending.length + client.queueBytes > 0);
+    candidates.sort((a, b) => b.backlog + b.pending.length + b.queueBytes - (a.backlog + a.pending.length + a.queueBytes));
+    const target = this.#maxQueuedBytes * 0.8;
+    for (const client of candidates) {
+      if (this.#queued + this.#tickBytes <= target) break;
+      this.#tickBytes -= client.pending.length;
+      this.#stats.shed += 1;
+      this.#warnDropped(`${PREFIX} shed ${client.label} to stay under maxQueuedBytes (${this.#maxQueuedBytes} bytes across clients); it will reconnect and resume`);
+      this.#remove(client);
+      client.res.destroy();
+    }
+  }
+
+  // --- Catch-up -----------------------------------------------------------------------------------
+
+  /** Reads from the bus for one client; a failing bus closes the stream so the client retries. */
+  async #read(client: Client, afterId: string | undefined): Promise<BusMessage[] | null> {
+    try {
+      return await this.#bus.read(afterId, CATCH_UP_BATCH);
+    } catch (error) {
+      this.#warnDropped(`${PREFIX} could not read from the bus for ${client.label}: ${reasonOf(error)}; closing its stream so it retries`);
+      this.#end(client);
+      return [];
+    }
+  }
+
+  /**
+   * Writes what the bus holds after `afterId` to a client in `catching-up` mode, batch by batch,
+   * waiting for the client to take each; then what arrived live meanwhile (without what the
+   * catch-up already wrote), and the client is live.
+   */
+  async #catchUp(client: Client, afterId: string | undefined, first?: BusMessage[]): Promise<void> {
+    let cursor = afterId;
+    let batch: BusMessage[] | null = first ?? (await this.#read(client, cursor));
+    for (;;) {
+      if (client.closed) return;
+      if (batch === null) {
+        // Trimmed away while it was catching up: it resumes afresh (snapshot or resync).
+        this.#end(client);
+        return;
+      }
+      for (const message of batch) {
+        if (client.scope.allows(message.projectId)) this.#put(client, formatFrame({ id: message.id, event: message.event, data: message.data }), message.id);
+        cursor = message.id;
+      }
+      if (batch.length > 0 && !(await this.#taken(client))) return;
+      if (batch.length < CATCH_UP_BATCH) {
+        if (!client.overflow) break;
+        client.overflow = false;
+      }
+      batch = await this.#read(client, cursor);
+    }
+    const queue = client.queue;
+    client.queue = [];
+    this.#queued -= client.queueBytes;
+    client.queueBytes = 0;
+    client.mode = 'live';
+    // The bus may be ahead of this instance's live delivery: what it read is not written twice.
+    client.floor = cursor;
+    for (const item of queue) this.#offer(client, item.id, item.text);
+  }
+
+  /** Waits until a client's writes are out and its backlog is under the limit; drops it if that takes longer than `slowClientMs`. */
+  async #taken(client: Client): Promise<boolean> {
+    await this.#afterFlush();
+    if (client.closed) return false;
+    if (client.backlog <= this.#maxBufferedBytes) return true;
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => client.waiter?.(false), this.#slowClientMs);
+      client.waiter = (value) => {
+        client.waiter = undefined;
+        clearTimeout(timer);
+        resolve(value);
+      };
+    });
+    if (client.closed) return false;
+    if (!drained) {
+      this.#dropSlow(client);
+      return false;
+    }
+    return true;
+  }
+
+  #dropSlow(client: Client): void {
+    this.#stats.dropped += 1;
+    this.#warnDropped(
+      `${PREFIX} dropped ${client.label}: ${client.backlog} bytes waiting to be sent for over ${this.#slowClientMs} ms (limit ${this.#maxBufferedBytes}); it will reconnect and resume`,
+    );
+    this.#remove(client);
+    client.res.destroy();
+  }
+
+  async #sendSnapshot(client: Client): Promise<void> {
+    const snapshots = this.#snapshots as SnapshotCache;
+    let taken: { text: string; asOf: string | undefined } | null;
+    try {
+      taken = await snapshots.textFor(client.scope, this.#lastId);
+    } catch (error) {
+      this.#warnDropped(`${PREFIX} snapshot() failed for ${client.label}: ${reasonOf(error)}; closing its stream so it retries`);
+      this.#end(client);
+      return;
+    }
+    if (client.closed) return;
+    if (taken === null) {
+      this.#end(client);
+      return;
+    }
+    this.#stats.snapshots += 1;
+    this.#put(client, taken.text, taken.asOf);
+    // The snapshot stands for the state as of `asOf`: what came after it follows, from the bus.
+    await this.#catchUp(client, taken.asOf);
+  }
+
+  /**
+   * A resume id the bus cannot serve, and no snapshot to send: the client is told, with a `resync`
+   * event carrying the id it asked for, and goes on from the latest message.
+   */
+  #resync(client: Client, resumeId: string): void {
+    this.#stats.resyncs += 1;
+    const data = JSON.stringify({ reason: 'resume-id-not-held', lastEventId: resumeId.slice(0, 256) });
+    // Its id moves the client on, so its next reconnect resumes from here; messages that came in
+    // while the bus was asked carry their own.
+    const id = client.queue.length === 0 ? this.#lastId : undefined;
+    this.#put(client, formatFrame({ id, event: 'resync', data }), id);
+    client.mode = 'live';
+    for (const item of client.queue) this.#put(client, item.text, item.id);
+    this.#queued -= client.queueBytes;
+    client.queue = [];
+    client.queueBytes = 0;
+  }
+
+  // --- Timers -------------------------------------------------------------------------------------
+
+  #startTimers(): void {
+    if (this.#heartbeat === undefined && this.#heartbeatMs > 0 && this.#clients.size > 0) {
+      // One timer for every client.
+      this.#heartbeat = setInterval(() => this.comment('keep-alive'), this.#heartbeatMs);
+      (this.#heartbeat as { unref?(): void }).unref?.();
+    }
+    if (this.#slowCheck === undefined && this.#backedUp.size > 0) {
+      this.#slowCheck = setInterval(() => this.#checkSlow(), Math.max(50, Math.min(1000, this.#slowClientMs / 4)));
+      (this.#slowCheck as { unref?(): void }).unref?.();
+    }
+  }
+
+  #stopTimers(): void {
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+    if (this.#slowCheck !== undefined) clearInterval(this.#slowCheck);
+    this.#slowCheck = undefined;
+  }
+
+  /** Drops the clients that stayed past the limit too long; catches up those that drained. */
+  #checkSlow(): void {
+    const now = Date.now();
+    for (const client of this.#backedUp) {
+      const res = client.res;
+      if (typeof res.writableLength === 'number') this.#setBacklog(client, res.writableLength);
+      if (client.backlog <= this.#maxBufferedBytes) this.#drained(client);
+      else if (now - client.behindSince >= this.#slowClientMs) this.#dropSlow(client);
+    }
+    if (this.#backedUp.size === 0 && this.#slowCheck !== undefined) {
+      clearInterval(this.#slowCheck);
+      this.#slowCheck = undefined;
+    }
   }
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+/** Refuses what a client would reject or what breaks the protocol's limits. */
+function checkMessage(event: string, data: unknown, json: string, maxBytes: number): void {
+  if (isEventType(event)) {
+    const result = validateEvent(event, data);
+    if (result.outcome !== 'valid') throw new TypeError(`send(${quote(event, 80)}): ${result.reason}`);
+  } else {
+    const long = longString(data, 0);
+    if (long !== undefined) throw new TypeError(`send(${quote(event, 80)}): a string of ${long} characters is over the protocol's limit of ${MAX_STRING_LENGTH}`);
+  }
+  const bytes = utf8Length(json);
+  if (bytes > maxBytes) throw new RangeError(`send(${quote(event, 80)}): ${bytes} bytes of JSON is over maxMessageBytes (${maxBytes})`);
+}
+
+/** The length of the first string in `value` over the protocol's limit, if any. */
+function longString(value: unknown, depth: number): number | undefined {
+  if (typeof value === 'string') return value.length > MAX_STRING_LENGTH ? value.length : undefined;
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const found = longString(item, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function reasonOf(error: unknown): string {
+  return quote(error instanceof Error ? error.message : String(error), 300);
+}
+
+/** A request as a log line may show it: method, path (escaped, cut) and address. */
+function describeRequest(req: SseRequest): string {
+  return `${req.method ?? 'GET'} ${quote(req.url ?? '', 120)} from ${quote(req.socket?.remoteAddress ?? 'unknown', 64)}`;
 }
 
 /**
- * Creates an `SseHub`. Options and defaults: `replayLimit` 1000 messages, `heartbeatMs` 15000,
- * `retryMs` 2000, `maxBufferedBytes` 1 MiB, `snapshot` none, warnings to `console.warn`.
+ * Creates an `SseHub`. Options and defaults: the in-process bus keeping 1000 messages (8 MiB),
+ * every project to everyone (no `authorize`), `heartbeatMs` 15000, `retryMs` 2000,
+ * `maxBufferedBytes` 1 MiB per client for up to `slowClientMs` 10000, `maxQueuedBytes` 256 MiB per
+ * process, no snapshot, warnings to `console.warn`.
  */
 export function createSseHub(options: SseHubOptions = {}): SseHub {
   return new SseHub(options);

@@ -2,11 +2,21 @@
  * `@clouddeploy/live-elements/server`: serves the live-elements wire protocol from any Node
  * HTTP server — `node:http`, Express, Fastify — with no dependency beyond Node itself.
  *
- * - `createSseHub(options)` → an `SseHub`: `handle(req, res)` for the `GET` of the stream,
- *   `send(event, data)` to broadcast, `comment(text)`, `clients`, `close()`.
+ * - `createSseHub(options)` → an `SseHub`: `handle(req, res)` for the stream, `send(event, data)`,
+ *   `reauthorize()`, `scopeOf(req)` to filter REST answers, `stats`, `close()`.
+ * - `memoryBus()`: the in-process bus (the default); `redisBus()` is in `…/server/redis`.
+ * - `corsHeaders` / `answerPreflight`: the CORS rules of the stream, for the REST endpoints beside it.
  * - `formatFrame(frame)` / `formatComment(text)`: the text of one SSE block, for a hand-written stream.
  */
 export { SseHub, createSseHub, resumeIdOf } from './hub.js';
-export type { SseHubOptions, SseHubStats, SseLogger, SseRequest, SseResponse, ServerEventPayloads } from './hub.js';
+export type { SseAuthorize, SseHubOptions, SseHubStats, ServerEventPayloads } from './hub.js';
+export type { SseRequest, SseResponse } from './http.js';
+export type { SseLogger } from './log.js';
+export { SseScope, requestedProjects } from './scope.js';
+export type { SseGrant } from './scope.js';
+export { MemoryBus, memoryBus } from './bus.js';
+export type { BusMessage, BusStatus, MemoryBusOptions, SseBus } from './bus.js';
+export { answerPreflight, corsHeaders } from './cors.js';
+export type { SseCorsOptions } from './cors.js';
 export { formatFrame, formatComment } from './frame.js';
 export type { SseFrame } from './frame.js';

@@ -5,8 +5,10 @@ import { dirname, resolve } from 'node:path';
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
 
+/** The specifiers a module imports; examples in its doc comments are not imports. */
 export function specifiers(file) {
-  return [...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((match) => match[1]);
+  const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  return [...code.matchAll(SPECIFIER)].map((match) => match[1]);
 }
 
 export const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');

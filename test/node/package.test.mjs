@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRelative, specifiers } from './graph.mjs';
+import { importGraph, isRelative, specifiers } from './graph.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,7 +33,7 @@ test('no packed path is under a node_modules folder', () => {
 });
 
 test('every import in the shipped code finds its file in the pack', () => {
-  const runtime = new Set(Object.keys(pkg.dependencies));
+  const runtime = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies ?? {})]);
   const missing = [];
   const undeclared = [];
   for (const file of files) {
@@ -52,6 +52,15 @@ test('every import in the shipped code finds its file in the pack', () => {
   }
   assert.deepEqual(missing, []);
   assert.deepEqual(undeclared, [], 'bare imports name runtime dependencies');
+});
+
+test('the Redis client, an optional peer, is imported by ./server/redis alone', () => {
+  assert.equal(pkg.peerDependenciesMeta?.redis?.optional, true);
+  assert.equal(pkg.dependencies.redis, undefined);
+  const importers = [...files].filter((file) => file.endsWith('.js') && specifiers(join(root, file)).includes('redis'));
+  assert.deepEqual(importers, ['dist/server/redis.js']);
+  const server = importGraph(join(root, 'dist/server/index.js'));
+  assert.ok(!server.bare.has('redis'), 'the in-process server helper needs nothing more installed');
 });
 
 test('every export of package.json names a packed file', () => {

@@ -6,37 +6,10 @@ import { createServer, request } from 'node:http';
 import http2 from 'node:http2';
 import { once } from 'node:events';
 import { createSseHub, formatFrame, formatComment, resumeIdOf } from '../../dist/server/index.js';
+import { takeBlocks, until } from './sse-client.mjs';
 
 /** Parses event-stream text into blocks: `{ comments, retry, id, event, data }` per blank-line-ended block. */
-function parseStream(text) {
-  const blocks = [];
-  for (const raw of text.split('\n\n')) {
-    if (raw === '') continue;
-    const block = { comments: [], data: undefined };
-    for (const line of raw.split('\n')) {
-      if (line.startsWith(':')) {
-        block.comments.push(line.slice(1).trimStart());
-        continue;
-      }
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'data') block.data = block.data === undefined ? value : `${block.data}\n${value}`;
-      else block[field] = value;
-    }
-    blocks.push(block);
-  }
-  return blocks;
-}
-
-/** Waits for `predicate()` to hold, polling; fails after `ms`. */
-async function until(predicate, message, ms = 3000) {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > ms) throw new Error(`Timed out: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const parseStream = (text) => takeBlocks(text)[0];
 
 const servers = [];
 
@@ -153,12 +126,12 @@ describe('SseHub', () => {
     const a = await open(base);
     const b = await open(base);
     await until(() => hub.clients === 2, 'two clients');
-    assert.equal(hub.lastEventId, undefined);
-    const ids = [
-      hub.send('deployment_progress', { projectId: 'p', message: 'one', level: 'info' }),
-      hub.send('container_status_changed', { projectId: 'p', oldStatus: 'deploying', newStatus: 'running' }),
-      hub.send('custom_event', { text: 'line 1\nline 2' }),
-    ];
+    assert.equal(hub.lastEventId, 'run1-0', 'the id before any message');
+    const ids = await Promise.all([
+      await hub.send('deployment_progress', { projectId: 'p', message: 'one', level: 'info' }),
+      await hub.send('container_status_changed', { projectId: 'p', oldStatus: 'deploying', newStatus: 'running' }),
+      await hub.send('custom_event', { text: 'line 1\nline 2' }),
+    ]);
     assert.deepEqual(ids, ['run1-1', 'run1-2', 'run1-3']);
     assert.equal(hub.lastEventId, 'run1-3');
     for (const client of [a, b]) {
@@ -172,21 +145,26 @@ describe('SseHub', () => {
     assert.equal(hub.stats.sent, 3);
   });
 
-  test('plain counters with instanceId ""; the default instance ids differ between hubs', () => {
+  test('plain counters with instanceId ""; the default instance ids differ between hubs', async () => {
     const plain = createSseHub({ instanceId: '' });
-    assert.equal(plain.send('x', 1), '1');
-    assert.equal(plain.send('x', 2), '2');
-    const one = createSseHub().send('x', 1);
-    const two = createSseHub().send('x', 1);
+    assert.equal(await plain.send('x', 1), '1');
+    assert.equal(await plain.send('x', 2), '2');
+    const one = await createSseHub().send('x', 1);
+    const two = await createSseHub().send('x', 1);
     assert.notEqual(one, two);
     assert.match(one, /^[0-9a-z.]+-1$/);
   });
 
-  test('refuses an event name with a line break or data with no JSON form, without using up an id', () => {
-    const hub = createSseHub({ instanceId: '' });
-    assert.throws(() => hub.send('bad\nname', {}), TypeError);
-    assert.throws(() => hub.send('x', undefined), TypeError);
-    assert.equal(hub.send('x', null), '1');
+  test('refuses an event name with a line break, data with no JSON form, or what the protocol forbids, without using up an id', async () => {
+    const hub = createSseHub({ instanceId: '', maxMessageBytes: 300 * 1024 });
+    await assert.rejects(hub.send('bad\nname', {}), TypeError);
+    await assert.rejects(hub.send('x', undefined), TypeError);
+    // What a client would reject: a string over 64 KiB, an unknown status, a missing field.
+    await assert.rejects(hub.send('deployment_progress', { projectId: 'p', message: 'm'.repeat(64 * 1024 + 1), level: 'info' }), /64|long/i);
+    await assert.rejects(hub.send('container_status_changed', { projectId: 'p', oldStatus: 'running', newStatus: 'exploded' }), TypeError);
+    await assert.rejects(hub.send('custom', { note: 'n'.repeat(64 * 1024 + 1) }), /over the protocol's limit of 65536/);
+    await assert.rejects(hub.send('custom', { parts: Array.from({ length: 10 }, () => 'p'.repeat(40 * 1024)) }), RangeError);
+    assert.equal(await hub.send('x', null), '1');
   });
 
   test('sends heartbeat comments, which are not messages', async () => {
@@ -200,12 +178,12 @@ describe('SseHub', () => {
   test('resumes from the Last-Event-ID header with exactly the messages after it', async () => {
     const hub = createSseHub({ instanceId: 'r', snapshot: () => ({ projects: [] }) });
     const base = await serve(hub);
-    for (let i = 1; i <= 5; i++) hub.send('deployment_progress', { projectId: 'p', message: `line ${i}`, level: 'info' });
+    for (let i = 1; i <= 5; i++) await hub.send('deployment_progress', { projectId: 'p', message: `line ${i}`, level: 'info' });
     const client = await open(base, { headers: { 'Last-Event-ID': 'r-2' } });
     await until(() => client.messages.length === 3, 'replay');
     assert.deepEqual(client.messages.map((m) => m.id), ['r-3', 'r-4', 'r-5']);
     assert.ok(!client.messages.some((m) => m.event === 'snapshot'), 'no snapshot on an exact resume');
-    hub.send('deployment_progress', { projectId: 'p', message: 'line 6', level: 'info' });
+    await hub.send('deployment_progress', { projectId: 'p', message: 'line 6', level: 'info' });
     await until(() => client.messages.length === 4, 'live after replay');
     assert.equal(client.messages[3].id, 'r-6');
     assert.equal(hub.stats.resumed, 1);
@@ -214,7 +192,7 @@ describe('SseHub', () => {
   test('resumes from ?lastEventId= too, and the header wins over it', async () => {
     const hub = createSseHub({ instanceId: 'q', snapshot: () => ({ projects: [] }) });
     const base = await serve(hub);
-    for (let i = 1; i <= 4; i++) hub.send('x', i);
+    for (let i = 1; i <= 4; i++) await hub.send('x', i);
     const byQuery = await open(base, { path: '/events?lastEventId=q-3' });
     await until(() => byQuery.messages.length === 1, 'query replay');
     assert.equal(byQuery.messages[0].id, 'q-4');
@@ -223,7 +201,7 @@ describe('SseHub', () => {
     assert.deepEqual(both.messages.map((m) => m.id), ['q-3', 'q-4']);
     // The latest id: nothing to replay, no snapshot.
     const current = await open(base, { path: '/events?lastEventId=q-4' });
-    hub.send('x', 5);
+    await hub.send('x', 5);
     await until(() => current.messages.length === 1, 'live only');
     assert.equal(current.messages[0].id, 'q-5');
   });
@@ -232,10 +210,10 @@ describe('SseHub', () => {
     let state = 'first';
     const hub = createSseHub({ instanceId: 'o', replayLimit: 3, snapshot: () => ({ projects: [{ projectId: 'p', status: 'running', note: state }] }) });
     const base = await serve(hub);
-    for (let i = 1; i <= 6; i++) hub.send('x', i);
+    for (let i = 1; i <= 6; i++) await hub.send('x', i);
     state = 'second';
     const old = await open(base, { headers: { 'Last-Event-ID': 'o-2' } });
-    hub.send('x', 7);
+    await hub.send('x', 7);
     await until(() => old.messages.length === 2, 'snapshot and live');
     const [snapshot, live] = old.messages;
     assert.equal(snapshot.event, 'snapshot');
@@ -251,7 +229,7 @@ describe('SseHub', () => {
   test('an id from another run, or one never issued, gets a snapshot', async () => {
     const hub = createSseHub({ instanceId: 'now', snapshot: () => ({ projects: [] }) });
     const base = await serve(hub);
-    hub.send('x', 1);
+    await hub.send('x', 1);
     for (const id of ['before-1', 'now-99', 'garbage']) {
       const client = await open(base, { headers: { 'Last-Event-ID': id } });
       await until(() => client.messages.length === 1, `snapshot for ${id}`);
@@ -266,24 +244,30 @@ describe('SseHub', () => {
     const fresh = await open(base);
     await until(() => fresh.messages.length === 1, 'snapshot');
     assert.equal(fresh.messages[0].event, 'snapshot');
-    assert.equal(fresh.messages[0].id, 's-0');
+    assert.equal(fresh.messages[0].id, 's-0', 'a snapshot before any message can be resumed from');
 
     const quietHub = createSseHub({ instanceId: 'n', snapshot: () => ({ projects: [] }), snapshotOnConnect: false });
     const quietBase = await serve(quietHub);
     const live = await open(quietBase);
     await until(() => quietHub.clients === 1, 'connected');
-    quietHub.send('x', 1);
+    await quietHub.send('x', 1);
     await until(() => live.messages.length === 1, 'live');
     assert.equal(live.messages[0].event, 'x');
   });
 
-  test('without a snapshot, a too-old id gets the whole buffer', async () => {
+  test('without a snapshot, an id the hub cannot serve gets a `resync` event, never a silent gap', async () => {
     const hub = createSseHub({ instanceId: 'w', replayLimit: 2, logger: quiet() });
     const base = await serve(hub);
-    for (let i = 1; i <= 5; i++) hub.send('x', i);
+    for (let i = 1; i <= 5; i++) await hub.send('x', i);
     const client = await open(base, { headers: { 'Last-Event-ID': 'w-1' } });
-    await until(() => client.messages.length === 2, 'buffer');
-    assert.deepEqual(client.messages.map((m) => m.id), ['w-4', 'w-5']);
+    await until(() => client.messages.length === 1, 'resync');
+    assert.equal(client.messages[0].event, 'resync');
+    assert.deepEqual(JSON.parse(client.messages[0].data), { reason: 'resume-id-not-held', lastEventId: 'w-1' });
+    assert.equal(client.messages[0].id, 'w-5', 'its id moves the client on');
+    await hub.send('x', 6);
+    await until(() => client.messages.length === 2, 'live after it');
+    assert.equal(client.messages[1].id, 'w-6');
+    assert.equal(hub.stats.resyncs, 1);
   });
 
   test('an async snapshot is followed by the messages sent while it was pending, in order', async () => {
@@ -295,8 +279,8 @@ describe('SseHub', () => {
     const base = await serve(hub);
     const client = await open(base);
     await until(() => release !== undefined, 'snapshot requested');
-    hub.send('x', 1);
-    hub.send('x', 2);
+    await hub.send('x', 1);
+    await hub.send('x', 2);
     release();
     await until(() => client.messages.length === 3, 'snapshot and queued');
     assert.deepEqual(client.messages.map((m) => [m.event, m.id]), [['snapshot', 'a-0'], ['x', 'a-1'], ['x', 'a-2']]);
@@ -305,7 +289,7 @@ describe('SseHub', () => {
 
   test('drops and logs a client that stops reading, and keeps serving the others', async () => {
     const logger = quiet();
-    const hub = createSseHub({ instanceId: 'd', maxBufferedBytes: 256 * 1024, logger });
+    const hub = createSseHub({ instanceId: 'd', maxBufferedBytes: 256 * 1024, slowClientMs: 300, logger });
     const base = await serve(hub);
     const slow = await open(base);
     const fast = await open(base);
@@ -316,7 +300,7 @@ describe('SseHub', () => {
     const payload = 'x'.repeat(16 * 1024);
     let sent = 0;
     while (hub.stats.dropped === 0 && sent < 8000) {
-      hub.send('bulk', { i: sent, payload });
+      await hub.send('bulk', { i: sent, payload });
       sent += 1;
       // Let the healthy client read as it goes, as a real one would.
       await new Promise((resolve) => setImmediate(resolve));
@@ -324,8 +308,8 @@ describe('SseHub', () => {
     assert.equal(hub.stats.dropped, 1, `dropped after ${sent} messages`);
     assert.equal(hub.clients, 1);
     assert.equal(logger.lines.warn.length, 1);
-    assert.match(logger.lines.warn[0], /dropped client #1: \d+ bytes waiting to be sent \(limit 262144\)/);
-    hub.send('after', { ok: true });
+    assert.match(logger.lines.warn[0], /dropped client #1: \d+ bytes waiting to be sent for over 300 ms \(limit 262144\)/);
+    await hub.send('after', { ok: true });
     await until(() => fast.messages.some((m) => m.event === 'after'), 'healthy client still served', 10000);
     assert.equal(fast.messages.filter((m) => m.event === 'bulk').length, sent);
   });
@@ -335,11 +319,11 @@ describe('SseHub', () => {
     const hub = createSseHub({ instanceId: 'c', maxBufferedBytes: 16 * 1024, logger });
     const base = await serve(hub);
     const payload = 'y'.repeat(8 * 1024);
-    for (let i = 1; i <= 200; i++) hub.send('bulk', { i, payload });
+    for (let i = 1; i <= 200; i++) await hub.send('bulk', { i, payload });
     const client = await open(base, { headers: { 'Last-Event-ID': 'c-0' } });
     await until(() => client.messages.length === 200, 'the whole replay (1.6 MB)', 10000);
     assert.equal(hub.stats.dropped, 0, logger.lines.warn.join('\n'));
-    hub.send('after', {});
+    await hub.send('after', {});
     await until(() => client.messages.length === 201, 'live after the catch-up');
   });
 
@@ -370,7 +354,7 @@ describe('SseHub', () => {
       await until(() => hub.clients === 0, 'none left');
       assert.equal(intervals.size, 0, 'no timer without clients');
       // Sending with nobody listening is fine, and is kept for later resumes.
-      hub.send('x', 1);
+      await hub.send('x', 1);
       assert.equal(hub.stats.connections, 2);
     } finally {
       globalThis.setInterval = realSet;
@@ -378,24 +362,31 @@ describe('SseHub', () => {
     }
   });
 
-  test('close() ends every stream and answers 503 afterwards; other methods get 405', async () => {
-    const hub = createSseHub();
+  test('close() tells every stream to reconnect soon, and so does every later request (never a 503); other methods get 405', async () => {
+    const hub = createSseHub({ retryMs: 60000 });
     const base = await serve(hub);
     const client = await open(base);
     await until(() => hub.clients === 1, 'connected');
-    hub.close();
+    await hub.close({ reconnectWithinMs: 1500 });
     await until(() => client.ended, 'stream ended');
     assert.equal(hub.clients, 0);
     assert.equal(hub.closed, true);
-    const refused = await open(base);
-    assert.equal(refused.res.statusCode, 503);
-    assert.ok(refused.res.headers['retry-after']);
+    const retries = client.blocks.filter((b) => b.retry !== undefined).map((b) => Number(b.retry));
+    assert.equal(retries[0], 60000);
+    assert.ok(retries.at(-1) >= 250 && retries.at(-1) <= 1500, `a short retry at the end: ${retries}`);
+    const later = await open(base);
+    await until(() => later.ended, 'answered and ended');
+    assert.equal(later.res.statusCode, 200);
+    assert.equal(later.res.headers['content-type'], 'text/event-stream; charset=utf-8');
+    assert.equal(later.res.headers.connection, 'close', 'the retry may reach another instance');
+    const retry = Number(later.blocks.find((b) => b.retry !== undefined)?.retry);
+    assert.ok(retry >= 250 && retry <= 1500, `retry ${retry}`);
 
     const other = createSseHub();
     const otherBase = await serve(other);
     const post = await open(otherBase, { method: 'POST' });
     assert.equal(post.res.statusCode, 405);
-    assert.equal(post.res.headers.allow, 'GET, HEAD');
+    assert.equal(post.res.headers.allow, 'GET, HEAD, OPTIONS');
   });
 
   test('serves HTTP/2 (node:http2 compatibility API) without connection-specific headers', async () => {
@@ -414,7 +405,7 @@ describe('SseHub', () => {
       req.setEncoding('utf8');
       req.on('data', (chunk) => (text += chunk));
       await until(() => hub.clients === 1, 'connected');
-      hub.send('x', { a: 1 });
+      await hub.send('x', { a: 1 });
       await until(() => parseStream(text).some((b) => b.id === 'h2-1'), 'the message');
       req.close();
       await until(() => hub.clients === 0, 'cleaned up');
@@ -430,10 +421,10 @@ describe('SseHub', () => {
     const base = await serve(hub);
     const client = await open(base);
     await until(() => hub.clients === 1, 'connected');
-    hub.send('x', 1);
+    await hub.send('x', 1);
     hub.disconnectAll();
     await until(() => client.ended, 'ended');
-    hub.send('x', 2);
+    await hub.send('x', 2);
     const again = await open(base, { headers: { 'Last-Event-ID': 'k-1' } });
     await until(() => again.messages.length === 1, 'resumed');
     assert.equal(again.messages[0].id, 'k-2');
