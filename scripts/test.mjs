@@ -1,10 +1,18 @@
-// `npm test`: Chromium present (or installed, or a clear message), a fresh build (the end-to-end
-// tests serve it), the Node tests of the server helper, then the browser suite. The last line is
-// `N passed, N failed` over both.
+// `npm test`: Chromium and redis-server present (or installed, or a clear message), a fresh build
+// (the end-to-end tests serve it), the Node tests of the server helper, then the browser suite. The
+// last line is `N passed, N failed` over both.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './chromium.mjs';
+import { ensureRedis } from './redis.mjs';
 
 const chrome = ensureChromium();
+try {
+  // The server helper's Redis tests start their own redis-server from this binary.
+  process.env.REDIS_SERVER = ensureRedis();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });

@@ -210,7 +210,6 @@ export class SseHub {
   /** Clients whose backlog is past the limit or who are waiting to drain. */
   readonly #backedUp = new Set<Client>();
   #queued = 0;
-  #tickBytes = 0;
   #lastId: string | undefined;
   #started: Promise<void> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -634,26 +633,26 @@ export class SseHub {
   #put(client: Client, text: string, id?: string): void {
     if (client.closed) return;
     if (client.pending === '') this.#dirty.push(client);
+    // Texts shared by many clients: the concatenation keeps references, not copies.
     client.pending += text;
     if (id !== undefined) client.lastId = id;
-    this.#tickBytes += text.length;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
     }
-    if (this.#queued + this.#tickBytes > this.#maxQueuedBytes) this.#shed();
   }
 
   #flush(): void {
     this.#flushScheduled = false;
     const dirty = this.#dirty;
     this.#dirty = [];
-    this.#tickBytes = 0;
     for (const client of dirty) {
       const text = client.pending;
       client.pending = '';
       if (!client.closed && text !== '') this.#flushNow(client, text);
     }
+    // What the kernel did not take stays in memory: the process cap is checked on that.
+    if (this.#queued > this.#maxQueuedBytes) this.#shed();
     const waiting = this.#flushed;
     this.#flushed = [];
     for (const resolve of waiting) resolve();
@@ -706,12 +705,12 @@ export class SseHub {
 
   /** Over the process cap: drop the clients with the most waiting until well under it. */
   #shed(): void {
-    const candidates = [...this.#clients].filter((client) => client.backlog + client.pending.length + client.queueBytes > 0);
-    candidates.sort((a, b) => b.backlog + b.pending.length + b.queueBytes - (a.backlog + a.pending.length + a.queueBytes));
+    const waiting = (client: Client) => client.backlog + client.queueBytes;
+    const candidates = [...this.#clients].filter((client) => waiting(client) > 0);
+    candidates.sort((a, b) => waiting(b) - waiting(a));
     const target = this.#maxQueuedBytes * 0.8;
     for (const client of candidates) {
-      if (this.#queued + this.#tickBytes <= target) break;
-      this.#tickBytes -= client.pending.length;
+      if (this.#queued <= target) break;
       this.#stats.shed += 1;
       this.#warnDropped(`${PREFIX} shed ${client.label} to stay under maxQueuedBytes (${this.#maxQueuedBytes} bytes across clients); it will reconnect and resume`);
       this.#remove(client);
@@ -876,6 +875,9 @@ export class SseHub {
 
 /** Refuses what a client would reject or what breaks the protocol's limits. */
 function checkMessage(event: string, data: unknown, json: string, maxBytes: number): void {
+  const projectId = typeof data === 'object' && data !== null ? (data as { projectId?: unknown }).projectId : undefined;
+  // A message about a project must say which by a string, or it would reach every viewer.
+  if (projectId !== undefined && typeof projectId !== 'string') throw new TypeError(`send(${quote(event, 80)}): projectId must be a string`);
   if (isEventType(event)) {
     const result = validateEvent(event, data);
     if (result.outcome !== 'valid') throw new TypeError(`send(${quote(event, 80)}): ${result.reason}`);

@@ -164,6 +164,8 @@ describe('SseHub', () => {
     await assert.rejects(hub.send('container_status_changed', { projectId: 'p', oldStatus: 'running', newStatus: 'exploded' }), TypeError);
     await assert.rejects(hub.send('custom', { note: 'n'.repeat(64 * 1024 + 1) }), /over the protocol's limit of 65536/);
     await assert.rejects(hub.send('custom', { parts: Array.from({ length: 10 }, () => 'p'.repeat(40 * 1024)) }), RangeError);
+    // A message about a project names it by a string, or it would reach every viewer.
+    await assert.rejects(hub.send('custom', { projectId: 42, secret: 'tenant data' }), /projectId must be a string/);
     assert.equal(await hub.send('x', null), '1');
   });
 

@@ -27,6 +27,8 @@ test('the React typings list every tag of the manifest', () => {
 
 test('the type fixtures compile, and every wrong line in them is refused', () => {
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', 'test/types/tsconfig.json', '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
-  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+  for (const project of ['test/types/tsconfig.json', 'test/types/server/tsconfig.json']) {
+    const run = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, `${project}: ${run.stdout}${run.stderr}`);
+  }
 });
