@@ -1,7 +1,9 @@
 // The CloudDeploy demo: the mock simulation running in Node behind the real protocol.
 //
-//   npm start                # builds, then serves http://localhost:8080/
-//   PORT=3000 npm start      # another port
+//   npm start                                   # builds, then serves http://127.0.0.1:8080/
+//   PORT=3000 npm start                         # another port (HOST=0.0.0.0 to listen on every interface)
+//   REDIS_URL=redis://127.0.0.1:6379 npm start -- --instances 2
+//                                               # a cluster: instances on Redis behind a balancer (demo/cluster.mjs)
 //
 // Serves, under whatever path it is mounted at:
 //   GET    /api/containers/events      text/event-stream (ids, retry, heartbeats, resume, snapshot)
@@ -13,13 +15,19 @@
 //   GET    /, /project.html?id=…, /bundle-only.html, …   the demo pages (add ?mock for the in-browser mock)
 //   GET    /dist/*                     the built library
 //
+// Safe by default: it listens on 127.0.0.1 only, its actions (POST, DELETE) refuse cross-site
+// requests, and with a hub `authorize` the REST endpoints show a viewer only its projects, as the
+// stream does.
+//
 // `createDemoServer()` gives the same thing to a test: `handle(req, res)` to mount it in another
 // server, `pause()` / `resume()` to simulate an outage, `reset()` for a fresh simulation.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { extname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
 const demoDir = resolve(root, 'demo');
@@ -44,8 +52,14 @@ const TYPES = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Files of demo/ that are not pages. */
-const PRIVATE = new Set(['server.mjs']);
+/** Files of demo/ that are not pages: the servers. */
+const PRIVATE = new Set(['server.mjs', 'cluster.mjs', 'cluster-instance.mjs']);
+
+/** The stream's path; everything else under /api is REST. */
+const STREAM_PATH = '/api/containers/events';
+
+/** Sent by the cluster's instances to the backend they forward to (see demo/cluster.mjs). */
+export const BACKEND_TOKEN_HEADER = 'x-demo-backend-token';
 
 /**
  * A clock for the simulation: wall-clock time, with timers `speed` times faster (so a test sees a
@@ -65,6 +79,97 @@ export function speedClock(speed = 1) {
 }
 
 /**
+ * Why an action request must be refused as cross-site, or `undefined` when it may go ahead: a
+ * `Sec-Fetch-Site` of `cross-site` or `same-site`, or an `Origin` whose host and port are not the
+ * request's `Host`. Same-origin `fetch` calls (what `<live-container-actions>` sends) pass, and so do
+ * requests with neither header (curl, another server).
+ */
+export function crossSiteRefusal(req) {
+  const site = headerValue(req.headers['sec-fetch-site'])?.toLowerCase();
+  if (site === 'cross-site' || site === 'same-site') return `A ${site} request may not act on containers here`;
+  const origin = headerValue(req.headers.origin);
+  if (origin === undefined) return undefined;
+  const host = headerValue(req.headers.host);
+  let originUrl;
+  try {
+    originUrl = new URL(origin);
+  } catch {
+    originUrl = undefined;
+  }
+  if (!originUrl || (originUrl.protocol !== 'http:' && originUrl.protocol !== 'https:')) {
+    return `A request from origin ${JSON.stringify(origin.slice(0, 100))} may not act on containers here`;
+  }
+  let requestHost;
+  try {
+    // Through the origin's scheme, so a default port written out or left out compares equal.
+    requestHost = host === undefined ? undefined : new URL(`${originUrl.protocol}//${host}`).host;
+  } catch {
+    requestHost = undefined;
+  }
+  if (requestHost !== originUrl.host) return `A request from ${originUrl.origin.slice(0, 100)} may not act on containers here`;
+  return undefined;
+}
+
+/** Whether a `Host` header names this machine's loopback interface. */
+function isLoopbackHost(host) {
+  if (host === undefined) return true;
+  let hostname;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function isLoopbackAddress(host) {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The project a REST path is about (`/projects/:id`, `/containers/:id/…`), if any. */
+function projectIdOfPath(path) {
+  const segments = path.split('/').filter(Boolean);
+  if ((segments[0] !== 'projects' && segments[0] !== 'containers') || segments[1] === undefined) return undefined;
+  try {
+    return decodeURIComponent(segments[1]);
+  } catch {
+    return segments[1];
+  }
+}
+
+/**
+ * The simulation of another process, reached over HTTP: what a cluster instance asks for its
+ * snapshots and forwards its REST calls to.
+ */
+function remoteBackend({ url, token, timeoutMs = 10000 }) {
+  const base = url.endsWith('/') ? url : `${url}/`;
+  const headers = { [BACKEND_TOKEN_HEADER]: token ?? '', Accept: 'application/json' };
+  return {
+    async request(method, path) {
+      let response;
+      try {
+        response = await fetch(`${base}api${path}`, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        return { status: 502, statusText: 'Bad Gateway', body: { error: `The demo backend did not answer (${error.message})` } };
+      }
+      const text = await response.text();
+      let body;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = { error: text.slice(0, 200) };
+      }
+      return { status: response.status, statusText: response.statusText, body };
+    },
+    async snapshot() {
+      const response = await fetch(`${base}__backend/snapshot`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) throw new Error(`the demo backend answered ${response.status} for a snapshot`);
+      return response.json();
+    },
+  };
+}
+
+/**
  * The demo as a request handler.
  *
  * @param {object} [options]
@@ -72,7 +177,14 @@ export function speedClock(speed = 1) {
  * @param {number} [options.speed=1] Timers of the simulation run this many times faster.
  * @param {import('../dist/mock/index.js').Clock} [options.clock] A clock of your own (overrides `speed`).
  * @param {import('../dist/mock/index.js').MockBackendOptions} [options.backend] More simulation options.
- * @param {import('../dist/server/index.js').SseHubOptions} [options.hub] Stream options (`retryMs`, `heartbeatMs`, …).
+ * @param {import('../dist/server/index.js').SseHubOptions} [options.hub] Stream options (`retryMs`,
+ *   `heartbeatMs`, `authorize`, …). With `authorize`, the REST endpoints apply the same scope: the
+ *   list shows the viewer's projects only, another project answers 404, a refused viewer 401.
+ * @param {() => import('../dist/server/index.js').SseBus} [options.bus] A new bus for each simulation
+ *   (default: the hub's in-process one), e.g. `() => redisBus({ url })`.
+ * @param {{ url: string, token?: string }} [options.upstream] No simulation here: snapshots and REST
+ *   calls go to the demo backend at `url` (a cluster instance; see demo/cluster.mjs).
+ * @param {string} [options.instanceName] Sent as `X-Demo-Instance` on every response.
  * @param {boolean} [options.record=false] Keep every frame sent, for tests (`frames`).
  * @param {{ log(message: string): void, warn(message: string): void }} [options.logger=console]
  */
@@ -81,41 +193,84 @@ export function createDemoServer(options = {}) {
   const streams = new Set();
   let paused = false;
   let state;
+  /** Set by `listen()` on a loopback address: `/api` then answers only requests addressed to loopback. */
+  let loopbackOnly = false;
 
   /** A fresh simulation and hub; the previous ones, if any, are shut down. */
   function start() {
-    if (state) stop(state);
-    const backend = new MockBackend({
-      seed: options.seed ?? 1,
-      clock: options.clock ?? speedClock(options.speed ?? 1),
-      ...options.backend,
-    });
+    if (state) void stop(state);
+    const backend = options.upstream
+      ? remoteBackend(options.upstream)
+      : new MockBackend({
+          seed: options.seed ?? 1,
+          clock: options.clock ?? speedClock(options.speed ?? 1),
+          ...options.backend,
+        });
     const hub = createSseHub({
       logger: { warn: (message) => logger.warn(message) },
       ...options.hub,
+      ...(options.bus ? { bus: options.bus() } : {}),
       snapshot: () => backend.snapshot(),
     });
-    const frames = [];
+    const current = { backend, hub, frames: [], chain: Promise.resolve(undefined), failures: 0, stopped: false, unsubscribe: () => {} };
+    state = current;
     // The simulation runs as long as the demo does, listened to or not, so a client that comes
     // back after an outage has something to catch up on.
-    const unsubscribe = backend.subscribe((frame) => {
-      let data;
-      try {
-        data = JSON.parse(frame.data);
-      } catch {
-        logger.warn(`demo: not forwarding a frame whose data is not JSON: ${frame.data.slice(0, 80)}`);
-        return;
-      }
-      const id = hub.send(frame.event ?? 'message', data);
-      if (options.record) frames.push({ id, event: frame.event ?? 'message', data });
-    });
-    state = { backend, hub, frames, unsubscribe };
+    if (!options.upstream) {
+      current.unsubscribe = backend.subscribe((frame) => {
+        let data;
+        try {
+          data = JSON.parse(frame.data);
+        } catch {
+          logger.warn(`demo: not forwarding a frame whose data is not JSON: ${frame.data.slice(0, 80)}`);
+          return;
+        }
+        void enqueue(current, frame.event ?? 'message', data);
+      });
+    }
   }
 
-  function stop({ hub, unsubscribe }) {
-    unsubscribe();
-    dropStreams();
-    hub.close();
+  /**
+   * Hands a message to the hub after every earlier one was taken, so the stream carries the
+   * simulation's frames in its order. Resolves with the id, or `undefined` when it was not sent: a
+   * message the hub refuses is logged; while the bus is unreachable, only the first failure is,
+   * and the count when it works again.
+   */
+  function enqueue(current, event, data) {
+    const sent = current.chain.then(async () => {
+      if (current.stopped) return undefined;
+      try {
+        const id = await current.hub.send(event, data);
+        if (current.failures > 0) {
+          logger.warn(`demo: the stream takes messages again; ${current.failures} simulation message(s) could not be sent meanwhile`);
+          current.failures = 0;
+        }
+        if (options.record) current.frames.push({ id, event, data });
+        return id;
+      } catch (error) {
+        if (current.stopped) return undefined;
+        const reason = error instanceof Error ? error.message : String(error);
+        if (error instanceof TypeError || error instanceof RangeError) {
+          logger.warn(`demo: the hub refused a ${event} message: ${reason}`);
+        } else if (++current.failures === 1) {
+          logger.warn(`demo: could not send a ${event} message (${reason}); the simulation runs on, and its messages are dropped until one goes through again`);
+        }
+        return undefined;
+      }
+    });
+    current.chain = sent;
+    return sent;
+  }
+
+  async function stop(current, { graceful = false } = {}) {
+    current.stopped = true;
+    current.unsubscribe();
+    if (!graceful) dropStreams();
+    try {
+      await current.hub.close({ reconnectWithinMs: 1000 });
+    } catch (error) {
+      logger.warn(`demo: closing the hub failed: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   /** Destroys every open stream's socket, as a crashed server or a cut network would. */
@@ -127,20 +282,50 @@ export function createDemoServer(options = {}) {
   start();
 
   async function handleApi(req, res, pathname) {
+    if (loopbackOnly && !isLoopbackHost(headerValue(req.headers.host))) {
+      // A page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) is not this server's.
+      return sendJson(res, 403, 'Forbidden', { error: 'This demo answers requests addressed to localhost only' });
+    }
     if (paused) return sendJson(res, 503, 'Service Unavailable', { error: 'The demo server is paused' });
-    if (pathname === '/api/containers/events') {
-      if (req.method !== 'GET') return sendJson(res, 405, 'Method Not Allowed', { error: 'GET only' });
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (pathname === STREAM_PATH) {
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return sendJson(res, 405, 'Method Not Allowed', { error: 'GET only' });
       streams.add(req);
       req.on('close', () => streams.delete(req));
-      state.hub.handle(req, res);
+      await state.hub.handle(req, res);
       return;
     }
-    const backend = state.backend;
-    const response = await backend.request(req.method ?? 'GET', pathname.slice('/api'.length));
-    sendJson(res, response.status, response.statusText, response.body);
+    const { backend, hub } = state;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const refusal = crossSiteRefusal(req);
+      if (refusal) return sendJson(res, 403, 'Forbidden', { error: refusal });
+      if (method === 'OPTIONS') {
+        res.writeHead(204, { Allow: 'GET, HEAD, POST, DELETE, OPTIONS', 'Content-Length': '0' });
+        return res.end();
+      }
+    }
+    let scope;
+    try {
+      scope = await hub.scopeOf(req);
+    } catch (error) {
+      logger.warn(`demo: authorize() failed for ${method} ${pathname.slice(0, 120)}: ${error instanceof Error ? error.message : error}`);
+      return sendJson(res, 500, 'Internal Server Error', { error: 'Authorization failed' });
+    }
+    if (scope === null) return sendJson(res, 401, 'Unauthorized', { error: 'Unauthorized' });
+    const path = pathname.slice('/api'.length);
+    const projectId = projectIdOfPath(path);
+    // Outside the viewer's scope a project does not exist: the same 404 as an unknown one.
+    if (projectId !== undefined && !scope.allows(projectId)) return sendJson(res, 404, 'Not Found', { error: `Project "${projectId}" not found` });
+    const response = await backend.request(method, path);
+    let body = response.body;
+    if (scope.projects !== null && /^\/projects\/?$/.test(path) && Array.isArray(body)) {
+      body = body.filter((project) => typeof project?.projectId === 'string' && scope.allows(project.projectId));
+    }
+    sendJson(res, response.status, response.statusText, body);
   }
 
   async function handle(req, res) {
+    if (options.instanceName) res.setHeader('X-Demo-Instance', options.instanceName);
     let url;
     try {
       url = new URL(req.url ?? '/', 'http://demo.invalid');
@@ -157,7 +342,7 @@ export function createDemoServer(options = {}) {
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
     } catch (error) {
-      logger.warn(`demo: ${req.method} ${pathname} failed: ${error instanceof Error ? error.stack : error}`);
+      logger.warn(`demo: ${req.method} ${pathname.slice(0, 120)} failed: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) sendText(res, 500, 'Internal server error');
       else res.destroy();
     }
@@ -168,8 +353,9 @@ export function createDemoServer(options = {}) {
   return {
     /** The request handler, for `node:http` or to mount under another server. */
     handle,
+    /** The simulation (`undefined` with `upstream`: it runs elsewhere). */
     get backend() {
-      return state.backend;
+      return options.upstream ? undefined : state.backend;
     },
     get hub() {
       return state.hub;
@@ -185,6 +371,15 @@ export function createDemoServer(options = {}) {
     get streams() {
       return streams.size;
     },
+    /** Resolves once every frame of the simulation so far has been sent (or failed to be). */
+    sent() {
+      return state.chain.then(() => undefined);
+    },
+    /** Sends a `snapshot` of the simulation to every client, after the frames before it; resolves with its id. */
+    publishSnapshot() {
+      if (options.upstream) throw new Error('No simulation here: it runs in the backend');
+      return enqueue(state, 'snapshot', state.backend.snapshot());
+    },
     /** An outage: every stream's socket is destroyed and the API answers 503 until `resume()`. The simulation runs on. */
     pause() {
       paused = true;
@@ -198,8 +393,11 @@ export function createDemoServer(options = {}) {
       paused = false;
       start();
     },
-    /** Listens on `port` (0 for any free one); resolves with the URL. */
-    async listen(port = 8080, host) {
+    /**
+     * Listens on `port` (0 for any free one) and `host` (default `127.0.0.1`: this machine only;
+     * `0.0.0.0` for every interface); resolves with the URL.
+     */
+    async listen(port = 8080, host = '127.0.0.1') {
       server ??= createServer((req, res) => void handle(req, res));
       await new Promise((resolvePromise, reject) => {
         server.once('error', reject);
@@ -208,16 +406,28 @@ export function createDemoServer(options = {}) {
           resolvePromise();
         });
       });
+      loopbackOnly = isLoopbackAddress(host);
       const address = server.address();
-      const shown = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
       return `http://${shown}:${address.port}/`;
     },
-    /** Stops the simulation, ends every stream and stops listening. */
+    /** The address `listen()` bound, as `node:net` reports it. */
+    get address() {
+      return server?.address() ?? null;
+    },
+    /**
+     * Stops the simulation and the server. Open streams are told to come back soon (`retry:`) and
+     * ended, so a browser behind a balancer reconnects to another instance and resumes.
+     */
     async close() {
-      stop(state);
-      if (!server) return;
-      server.closeAllConnections?.();
-      await new Promise((resolvePromise) => server.close(() => resolvePromise()));
+      await stop(state, { graceful: true });
+      if (!server?.listening) return;
+      const closed = new Promise((resolvePromise) => server.close(() => resolvePromise()));
+      server.closeIdleConnections?.();
+      const force = setTimeout(() => server.closeAllConnections?.(), 500);
+      force.unref?.();
+      await closed;
+      clearTimeout(force);
     },
   };
 }
@@ -243,7 +453,13 @@ async function fileFor(pathname) {
   }
 }
 
-function sendJson(res, status, statusText, body) {
+function headerValue(value) {
+  const first = Array.isArray(value) ? value[0] : value;
+  const trimmed = first?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function sendJson(res, status, statusText, body) {
   const text = JSON.stringify(body ?? null);
   const headers = {
     'Content-Type': 'application/json; charset=utf-8',
@@ -260,23 +476,97 @@ function sendText(res, status, text) {
   res.end(text);
 }
 
-// Run as a program: `node demo/server.mjs`.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const port = Number(process.env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+/** What the URL printed for `host` means: this machine only, or every interface and its addresses. */
+export function describeBinding(url, host) {
+  if (host === '0.0.0.0' || host === '::') {
+    const port = new URL(url).port;
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((info) => info && !info.internal && (info.family === 'IPv4' || host === '::'))
+      .map((info) => `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${port}/`);
+    return `listening on every interface, HOST=${host}${others.length ? `; from other machines: ${others.join(', ')}` : ''}`;
+  }
+  if (isLoopbackAddress(host)) return `listening on ${host}: this machine only; HOST=0.0.0.0 for every interface`;
+  return `listening on HOST=${host}`;
+}
+
+const USAGE = `Usage: node demo/server.mjs [--port <port>] [--instances <n>] [--speed <factor>] [--seed <n>]
+       npm start [-- <the same options>]
+
+  --port <port>      where to listen (default: PORT, else 8080; 0 for any free port)
+  --instances <n>    a cluster: n instances on Redis (REDIS_URL) behind a balancer on --port
+  --speed <factor>   the simulation's timers run this many times faster (default: SPEED, else 1)
+  --seed <n>         seed of the simulation (default: SEED, else 1)
+Environment: HOST (default 127.0.0.1; 0.0.0.0 for every interface), PORT, SEED, SPEED, REDIS_URL.`;
+
+/** The command line and environment, checked; exits with a message on a mistake. */
+function readConfig(argv, env) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        instances: { type: 'string' },
+        speed: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error.message}\n\n${USAGE}`);
     process.exit(1);
   }
-  const demo = createDemoServer({ seed: Number(process.env.SEED ?? 1) });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (text, name, check) => {
+    const value = Number(text);
+    if (text === undefined || text.trim() === '' || !check(value)) {
+      console.error(`${name} must be ${check.what}, not "${text}"\n\n${USAGE}`);
+      process.exit(1);
+    }
+    return value;
+  };
+  const port = Object.assign((n) => Number.isInteger(n) && n >= 0 && n <= 65535, { what: 'a port number (0 to 65535)' });
+  const positive = Object.assign((n) => Number.isFinite(n) && n > 0, { what: 'a positive number' });
+  const integer = Object.assign((n) => Number.isInteger(n), { what: 'an integer' });
+  const count = Object.assign((n) => Number.isInteger(n) && n >= 1 && n <= 16, { what: 'a number of instances from 1 to 16' });
+  return {
+    port: number(values.port ?? (env.PORT?.trim() || '8080'), values.port !== undefined ? '--port' : 'PORT', port),
+    host: env.HOST?.trim() || '127.0.0.1',
+    speed: number(values.speed ?? (env.SPEED?.trim() || '1'), values.speed !== undefined ? '--speed' : 'SPEED', positive),
+    seed: number(values.seed ?? (env.SEED?.trim() || '1'), values.seed !== undefined ? '--seed' : 'SEED', integer),
+    instances: values.instances === undefined ? undefined : number(values.instances, '--instances', count),
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+  };
+}
+
+/** `node demo/server.mjs`: the embedded demo, or with `--instances` the cluster (demo/cluster.mjs). */
+async function main() {
+  const config = readConfig(process.argv.slice(2), process.env);
+  if (config.instances !== undefined) {
+    const { runCluster } = await import('./cluster.mjs');
+    await runCluster(config);
+    return;
+  }
+  const demo = createDemoServer({ seed: config.seed, speed: config.speed });
   let url;
   try {
-    url = await demo.listen(port, process.env.HOST);
+    url = await demo.listen(config.port, config.host);
   } catch (error) {
-    console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use: choose another with PORT=<port> npm start` : error.message);
+    console.error(
+      error.code === 'EADDRINUSE'
+        ? `Port ${config.port} is in use: choose another with PORT=<port> npm start`
+        : error.code === 'EADDRNOTAVAIL'
+          ? `HOST=${config.host} is not an address of this machine`
+          : error.message,
+    );
     await demo.close();
     process.exit(1);
   }
-  console.log(`CloudDeploy live-elements demo running at ${url}`);
+  console.log(`CloudDeploy live-elements demo running at ${url}  (${describeBinding(url, config.host)})`);
   console.log(`  dashboard:  ${url}`);
   console.log(`  a project:  ${url}project.html?id=api-gateway`);
   console.log(`  in-browser mock instead of the server: add ?mock to either page`);
@@ -288,3 +578,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   process.once('SIGTERM', shutdown);
 }
 
+// Run as a program. Not awaited: this module finishes loading first, so demo/cluster.mjs can import it.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  });
+}

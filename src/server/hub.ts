@@ -594,6 +594,16 @@ export class SseHub {
     this.#lastId = message.id;
     this.#stats.delivered += 1;
     if (this.#clients.size === 0) return;
+    if (message.event === 'snapshot') {
+      // About many projects: each viewer gets it filtered to its scope, built once per scope.
+      const texts = new Map<string, string | null>();
+      for (const client of this.#clients) {
+        let text = texts.get(client.scope.key);
+        if (text === undefined) texts.set(client.scope.key, (text = snapshotText(message, client.scope)));
+        if (text !== null) this.#offer(client, message.id, text);
+      }
+      return;
+    }
     const text = formatFrame({ id: message.id, event: message.event, data: message.data });
     const projectId = message.projectId;
     if (projectId === undefined) {
@@ -747,7 +757,13 @@ export class SseHub {
         return;
       }
       for (const message of batch) {
-        if (client.scope.allows(message.projectId)) this.#put(client, formatFrame({ id: message.id, event: message.event, data: message.data }), message.id);
+        const text =
+          message.event === 'snapshot'
+            ? snapshotText(message, client.scope)
+            : client.scope.allows(message.projectId)
+              ? formatFrame({ id: message.id, event: message.event, data: message.data })
+              : null;
+        if (text !== null) this.#put(client, text, message.id);
         cursor = message.id;
       }
       if (batch.length > 0 && !(await this.#taken(client))) return;
@@ -871,6 +887,21 @@ export class SseHub {
       this.#slowCheck = undefined;
     }
   }
+}
+
+/**
+ * A `snapshot` sent through `send`, as one viewer may see it: only its projects, or nothing when it
+ * has no shape the scope can filter.
+ */
+function snapshotText(message: BusMessage, scope: SseScope): string | null {
+  if (scope.projects === null) return formatFrame({ id: message.id, event: message.event, data: message.data });
+  let filtered: unknown;
+  try {
+    filtered = scope.filterSnapshot(JSON.parse(message.data));
+  } catch {
+    return null;
+  }
+  return filtered === undefined ? null : formatFrame({ id: message.id, event: message.event, data: JSON.stringify(filtered) });
 }
 
 /** Refuses what a client would reject or what breaks the protocol's limits. */

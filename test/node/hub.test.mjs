@@ -148,6 +148,24 @@ describe('who sees what', () => {
     assert.match(log.lines.warn[0], /cannot be filtered for a viewer with limited projects, so none was sent/);
   });
 
+  test('a snapshot sent through send() reaches each viewer filtered to its projects, live and on resume', async () => {
+    const hub = createSseHub({ authorize: grantFromUrl });
+    const port = await serve(hub);
+    const a = open(port, '/events?grant=a');
+    const all = open(port, '/events?grant=*');
+    await until(() => hub.clients === 2, 'two viewers');
+    const projects = ['a', 'b'].map((projectId) => ({ projectId, status: 'stopped' }));
+    await hub.send('snapshot', { projects });
+    await until(() => a.messages.length === 1 && all.messages.length === 1, 'the snapshot');
+    assert.deepEqual(JSON.parse(a.messages[0].data).projects.map((p) => p.projectId), ['a']);
+    assert.deepEqual(JSON.parse(all.messages[0].data).projects.map((p) => p.projectId), ['a', 'b']);
+    a.close();
+    await hub.send('snapshot', { projects });
+    a.reconnect(port);
+    await until(() => a.messages.length === 2, 'the replayed snapshot');
+    assert.deepEqual(JSON.parse(a.messages[1].data).projects.map((p) => p.projectId), ['a']);
+  });
+
   test('reauthorize(): a viewer refused now is cut off at once and gets 401 on reconnect; one whose projects changed gets a fresh snapshot and the new projects only', async () => {
     const grants = new Map([
       ['alice', ['a', 'b']],
