@@ -49,6 +49,15 @@ type Entry = [id: string, fields: string[]];
 const ID = /^(\d{1,20})-(\d{1,20})$/;
 const PREFIX = '[live-elements/server]';
 
+/** Messages fanned out between two turns of the event loop while a batch is delivered. */
+const DELIVER_SLICE = 50;
+
+/** Resolves on the next turn of the event loop, after pending I/O. */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -250,8 +259,13 @@ export class RedisBus implements SseBus {
         ])) as [string, Entry[]][] | null;
         this.#up();
         pause = 100;
-        for (const entry of reply?.[0]?.[1] ?? []) {
+        const entries = reply?.[0]?.[1] ?? [];
+        for (let i = 0; i < entries.length; i++) {
+          // A long batch is fanned out in slices, so sends (their XADD replies) and socket writes
+          // are not held up behind it.
+          if (i > 0 && i % DELIVER_SLICE === 0) await nextTurn();
           if (this.#closed) return;
+          const entry = entries[i]!;
           this.#cursor = entry[0];
           this.#lag = Math.max(0, Date.now() - timeOf(entry[0]));
           this.#deliver?.(toMessage(entry));
