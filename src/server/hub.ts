@@ -293,9 +293,17 @@ export class SseHub {
   /**
    * Serves one `GET` as an event stream: headers, `retry:`, then the messages after the client's
    * `Last-Event-ID` header (or `?lastEventId=`), or a snapshot, then live messages and heartbeats
-   * until the client goes away. `OPTIONS` answers a CORS preflight; other methods 405.
+   * until the client goes away. `OPTIONS` answers a CORS preflight; other methods 405. The promise
+   * never rejects: an unexpected error is logged and the response destroyed.
    */
-  async handle(req: SseRequest, res: SseResponse): Promise<void> {
+  handle(req: SseRequest, res: SseResponse): Promise<void> {
+    return this.#serve(req, res).catch((error: unknown) => {
+      this.#logger.warn(`${PREFIX} serving ${describeRequest(req)} failed: ${reasonOf(error)}`);
+      if (!res.destroyed) res.destroy();
+    });
+  }
+
+  async #serve(req: SseRequest, res: SseResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') return answerPreflight(req, res, this.#cors, ['GET', 'HEAD', 'OPTIONS']);
     if (method !== 'GET' && method !== 'HEAD') return answerText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD, OPTIONS' });

@@ -351,6 +351,33 @@ describe('at the edges', () => {
     assert.match(lines[1], /…\(14272 more\)/);
   });
 
+  test('a response another handler already started is logged and closed, never an unhandled rejection', async () => {
+    const log = logger();
+    const hub = createSseHub({ logger: log });
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('already answered');
+      void hub.handle(req, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    servers.push({ server, hub });
+    const req = request({ host: '127.0.0.1', port: server.address().port, path: '/events', agent: false });
+    req.on('error', () => {});
+    req.end();
+    await new Promise((resolve) => {
+      req.on('response', (res) => {
+        res.on('error', () => {});
+        res.on('close', resolve);
+        res.resume();
+      });
+      req.on('close', resolve);
+    });
+    await until(() => log.lines.warn.length === 1, 'logged');
+    assert.match(log.lines.warn[0], /serving GET "\/events" from "127\.0\.0\.1" failed: .*headers/i);
+    assert.equal(hub.clients, 0);
+  });
+
   test('CORS: an allowed origin gets its preflight answered and the stream; another origin is refused', async () => {
     const hub = createSseHub({ cors: { origins: ['https://panel.example.com'], credentials: true } });
     const port = await serve(hub);
