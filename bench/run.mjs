@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the bench pages, runs every scenario in headless Chromium — ours and its
-// baseline alternating, several times — prints a table and writes bench/RESULTS.md and
-// bench/results.json.
+// baseline alternating, several times — then the server helper under load (no browser), prints a
+// table and writes bench/RESULTS.md and bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,charts,dashboard,size,leaks]
+//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,charts,dashboard,size,leaks,server]
 //
-// --quick (CI): small sizes, one run per side, under two minutes; its table goes to bench/out/.
+// `server` uses dist/server: run `npm run build` first. Asked for alone, it builds no page and
+// starts no browser.
+//
+// --quick (CI): small sizes, one run per side, under two minutes (and about one more for the
+// server); its table goes to bench/out/.
 // It exits non-zero only when a scenario produced no numbers; timings never fail it.
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +18,7 @@ import { build } from 'vite';
 import { browserVersion, launch, serve } from './runner/browser.mjs';
 import { renderMarkdown, renderTable } from './runner/report.mjs';
 import { SCENARIOS } from './runner/scenarios.mjs';
+import { serverScenario } from './runner/server.mjs';
 import { sizeScenario } from './runner/size.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -29,9 +34,13 @@ const wanted = (name) => !only || only.includes(name);
 const started = Date.now();
 const log = (text) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${text}`);
 
-log(`building the bench pages (${quick ? 'quick' : 'full'}, ${runs} run${runs === 1 ? '' : 's'} per side)`);
-const excluded = await buildPages();
-if (excluded.length) log(`left out (their folder does not build yet): ${excluded.join(', ')}`);
+// The server scenario needs neither the pages nor the browser.
+const needBrowser = SCENARIOS.some((scenario) => wanted(scenario.name)) || wanted('size');
+if (needBrowser) {
+  log(`building the bench pages (${quick ? 'quick' : 'full'}, ${runs} run${runs === 1 ? '' : 's'} per side)`);
+  const excluded = await buildPages();
+  if (excluded.length) log(`left out (their folder does not build yet): ${excluded.join(', ')}`);
+}
 
 /**
  * Builds the pages. Elements are being written while the suite runs: a folder whose define module
@@ -53,7 +62,7 @@ async function buildPages() {
   }
 }
 
-const server = await serve(resolve(root, 'bench/out'));
+const server = needBrowser ? await serve(resolve(root, 'bench/out')) : undefined;
 
 /** Loads a built bundle in a page of its own and says which of `tags` it registered. */
 async function browserCheck(dir, file, tags) {
@@ -74,8 +83,8 @@ async function browserCheck(dir, file, tags) {
     await page.close();
   }
 }
-const browser = await launch();
-const context = { browser, origin: server.origin, quick, runs, log };
+const browser = needBrowser ? await launch() : undefined;
+const context = { browser, origin: server?.origin, quick, runs, log };
 const results = [];
 let failed = false;
 
@@ -102,9 +111,21 @@ try {
     }
   }
 } finally {
-  var chromium = await browserVersion(browser).catch(() => 'Chromium ?');
-  await browser.close().catch(() => {});
-  await server.close();
+  var chromium = browser ? await browserVersion(browser).catch(() => 'Chromium ?') : 'no browser';
+  await browser?.close().catch(() => {});
+  await server?.close();
+}
+
+// After the browser is gone, so that it takes nothing from the machine meanwhile.
+if (wanted('server')) {
+  log(`${serverScenario.name}: the server helper under load (no browser)`);
+  try {
+    results.push({ name: serverScenario.name, title: serverScenario.title, ...(await serverScenario.run(context)) });
+  } catch (error) {
+    failed = true;
+    log(`${serverScenario.name} FAILED: ${error.stack ?? error}`);
+    results.push({ name: serverScenario.name, title: serverScenario.title, error: String(error.message ?? error), rows: [] });
+  }
 }
 
 const cpus = os.cpus();
@@ -128,7 +149,12 @@ for (const result of results) {
 }
 
 console.log(`\n${renderTable(results)}`);
-const machineLine = `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB · ${machine.chromium} · Node ${machine.node} · ${machine.date} · ${machine.mode}, ${machine.runs} run(s) per side · load ${machine.loadAverage.join(' ')}`;
+// The run count is the browser scenarios'; the server rows each say how many windows they took.
+const counts = [
+  ...(needBrowser ? [`${machine.runs} run(s) per side in the browser scenarios`] : []),
+  ...(wanted('server') ? ['server rows: the windows each row states'] : []),
+];
+const machineLine = `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB · ${machine.chromium} · Node ${machine.node} · ${machine.date} · ${[machine.mode, ...counts].join(', ')} · load ${machine.loadAverage.join(' ')}`;
 console.log(`\n${machineLine}`);
 
 if (!only && !quick) {
