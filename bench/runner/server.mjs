@@ -5,8 +5,8 @@
 // `res.write` loop in the same kind of process. Returns `{ rows, notes, samples }` like the browser
 // scenarios. Its parts: fanout, share, redis, slow (one stalled client beside fast ones), stalled
 // (400 beside 100) and broadcast; BENCH_SERVER_PARTS picks some of them.
-import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BINS, metricsMessage, percentile, random } from '../server/common.mjs';
 import { median } from './stats.mjs';
@@ -1081,12 +1081,26 @@ const FULL = {
   broadcast: { sizes: [1000, 5000, 10_000], steps: [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], seconds: 3, tries: 2, overloadSeconds: 9 },
 };
 
+/** The newest modification time among the sources the server helper is built from. */
+function newestSource() {
+  let newest = 0;
+  for (const folder of ['src/server', 'src/core']) {
+    for (const file of readdirSync(resolve(root, folder))) newest = Math.max(newest, statSync(resolve(root, folder, file)).mtimeMs);
+  }
+  return newest;
+}
+
 export const serverScenario = {
   name: 'server',
   title: '7 Server',
   async run({ quick, log }) {
     const index = resolve(root, 'dist/server/index.js');
-    if (!existsSync(index)) throw new Error('dist/server/index.js is missing: run `npm run build` first');
+    if (!existsSync(index) || statSync(index).mtimeMs < newestSource()) {
+      // What is measured is the current source: built now when dist/ is missing or older.
+      log('server: building the package (dist/ is missing or older than src/)');
+      const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('`npm run build` failed: the server helper cannot be measured');
+    }
     const built = statSync(index).mtime.toISOString();
     // A copy of the build (the server helper and the core it imports), so that a rebuild during the
     // run cannot change the code under test halfway; `redis` still resolves from the repo's node_modules.

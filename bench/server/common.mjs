@@ -78,8 +78,20 @@ export function projectNames(count, prefix = 'p') {
   return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 }
 
-/** The library's own seeded generator (mulberry32): the same grants and projects on every run. */
-export { seededRandom as random } from '../../dist/core/random.js';
+/**
+ * A small seeded generator (mulberry32, as the library's `seededRandom`): the same grants and the
+ * same projects on every run. Its own copy: the bench is loaded before anything is built.
+ */
+export function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /**
  * Answers the runner's requests on the IPC channel: `{ id, cmd, ...args }` → `{ id, result }` or
