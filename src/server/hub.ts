@@ -781,12 +781,20 @@ export class SseHub {
       }
       batch = await this.#read(client, cursor);
     }
+    this.#goLive(client, cursor);
+  }
+
+  /**
+   * Ends a catch-up: the client is live, and what arrived meanwhile follows. The bus may be ahead of
+   * this instance's live delivery: what the catch-up read, through `cursor`, is not written twice.
+   */
+  #goLive(client: Client, cursor: string | undefined): void {
     const queue = client.queue;
     client.queue = [];
     this.#queued -= client.queueBytes;
     client.queueBytes = 0;
+    client.overflow = false;
     client.mode = 'live';
-    // The bus may be ahead of this instance's live delivery: what it read is not written twice.
     client.floor = cursor;
     for (const item of queue) this.#offer(client, item.id, item.text);
   }
@@ -825,7 +833,8 @@ export class SseHub {
     const snapshots = this.#snapshots as SnapshotCache;
     let taken: { text: string; asOf: string | undefined } | null;
     try {
-      taken = await snapshots.textFor(client.scope, this.#lastId);
+      // Before this instance delivered anything, the bus knows where it stands (Redis, once reachable).
+      taken = await snapshots.textFor(client.scope, this.#lastId ?? this.#bus.status.lastId);
     } catch (error) {
       this.#warnDropped(`${PREFIX} snapshot() failed for ${client.label}: ${reasonOf(error)}; closing its stream so it retries`);
       this.#end(client);
@@ -838,8 +847,10 @@ export class SseHub {
     }
     this.#stats.snapshots += 1;
     this.#put(client, taken.text, taken.asOf);
-    // The snapshot stands for the state as of `asOf`: what came after it follows, from the bus.
-    await this.#catchUp(client, taken.asOf);
+    // The snapshot stands for the state as of `asOf`: what came after it follows, from the bus. With
+    // no `asOf` (a bus that could not say where it stood), only what arrived since it was asked.
+    if (taken.asOf === undefined) this.#goLive(client, undefined);
+    else await this.#catchUp(client, taken.asOf);
   }
 
   /**
@@ -853,11 +864,7 @@ export class SseHub {
     // while the bus was asked carry their own.
     const id = client.queue.length === 0 ? this.#lastId : undefined;
     this.#put(client, formatFrame({ id, event: 'resync', data }), id);
-    client.mode = 'live';
-    for (const item of client.queue) this.#put(client, item.text, item.id);
-    this.#queued -= client.queueBytes;
-    client.queue = [];
-    client.queueBytes = 0;
+    this.#goLive(client, undefined);
   }
 
   // --- Timers -------------------------------------------------------------------------------------
