@@ -38,16 +38,6 @@ export class ReplayBuffer<T> {
     return this.#seqs.length - this.#head;
   }
 
-  /** Bytes kept now. */
-  get bytes(): number {
-    return this.#bytes;
-  }
-
-  /** The highest sequence number evicted (0 before any eviction): a resume from before it has lost messages. */
-  get evictedThrough(): number {
-    return this.#evictedThrough;
-  }
-
   /** Keeps `item` under `seq`, evicting the oldest entries beyond the limits. */
   push(seq: number, item: T): void {
     if (this.#limit === 0) {

@@ -215,6 +215,8 @@ export class SseHub {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #slowCheck: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** After `close()`: clients come back within this many ms. */
+  #reconnectWithin = 2000;
   #serial = 0;
   readonly #stats = {
     connections: 0,
@@ -503,8 +505,6 @@ export class SseHub {
   }
 
   // --- Connection ---------------------------------------------------------------------------------
-
-  #reconnectWithin = 2000;
 
   #spreadRetry(): number {
     return Math.round(250 + Math.random() * Math.max(0, this.#reconnectWithin - 250));
