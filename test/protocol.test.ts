@@ -10,6 +10,20 @@ const valid = {
   deployment_progress: { projectId: 'web', message: 'Building image', level: 'info', timestamp: '2026-01-01T00:00:00.000Z', step: 'build', progress: 40 },
   auto_shutdown: { projectId: 'web', reason: 'No traffic for 30 minutes', inactiveTime: '30m' },
   snapshot: { projects: [{ projectId: 'web', name: 'Web', status: 'running', url: 'https://web.example', metrics: { cpu: 1, memory: 2, requests: 3 } }] },
+  backfill: {
+    projectId: 'web',
+    metrics: [{ time: NOW - 60_000, cpu: 12, memory: 256, requests: 10, uptime: '1m' }],
+    deployments: [
+      {
+        id: '7',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: '2026-01-01T00:01:00.000Z',
+        outcome: 'failed',
+        dropped: 2,
+        lines: [{ id: '8', message: 'Build failed', level: 'error', timestamp: '2026-01-01T00:00:30.000Z', step: 'build', progress: 40 }],
+      },
+    ],
+  },
 } as const;
 
 function reasonOf(result: ValidationResult): string {
@@ -18,6 +32,39 @@ function reasonOf(result: ValidationResult): string {
 }
 
 describe('protocol validation', () => {
+  it('reads a backfill: its points, deployments and lines, with the same rules as live messages', () => {
+    const result = validateEvent('backfill', { ...valid.backfill, metrics: [{ time: 1, cpu: 140, memory: 1, requests: 0 }] }, NOW);
+    expect(result.outcome).to.equal('valid');
+    if (result.outcome !== 'valid' || result.event.type !== 'backfill') return;
+    // cpu is clamped as in metrics_updated; a line without a timestamp takes the time of receipt.
+    expect(result.event.data.metrics[0].cpu).to.equal(100);
+    expect(result.event.data.deployments[0]).to.deep.include({ id: '7', outcome: 'failed', dropped: 2 });
+    expect(result.event.data.deployments[0].lines[0]).to.deep.equal(valid.backfill.deployments[0].lines[0]);
+    const bare = validateEvent('backfill', { projectId: 'web', deployments: [{ startedAt: 'x', lines: [{ message: 'm', level: 'info' }] }] }, NOW);
+    expect(bare.outcome).to.equal('valid');
+    if (bare.outcome === 'valid' && bare.event.type === 'backfill') {
+      expect(bare.event.data.metrics).to.deep.equal([]);
+      expect(bare.event.data.deployments[0].lines[0].timestamp).to.equal(new Date(NOW).toISOString());
+    }
+  });
+
+  it('rejects a backfill with a bad part, naming where', () => {
+    const line = { message: 'm', level: 'info' };
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', metrics: {} }))).to.equal('field "metrics" must be an array');
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', metrics: [{ time: 1, cpu: 1, memory: -1, requests: 0 }] }))).to.equal(
+      'metrics[0]: field "memory" must not be negative',
+    );
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', metrics: [{ cpu: 1, memory: 1, requests: 0 }] }))).to.equal('metrics[0]: missing field "time"');
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', deployments: [{ startedAt: 'x', lines: [line, { ...line, level: 'loud' }] }] }))).to.equal(
+      'deployments[0]: lines[1]: field "level" has unknown value "loud"',
+    );
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', deployments: [{ startedAt: 'x', outcome: 'maybe' }] }))).to.equal(
+      'deployments[0]: field "outcome" has unknown value "maybe"',
+    );
+    expect(reasonOf(validateEvent('backfill', { projectId: 'web', deployments: ['x'] }))).to.equal('deployments[0]: must be an object');
+    expect(reasonOf(validateEvent('backfill', { metrics: [] }))).to.equal('missing field "projectId"');
+  });
+
   for (const [type, data] of Object.entries(valid)) {
     it(`accepts a valid ${type} as a named event and in both envelope forms`, () => {
       const named = validateMessage(type, JSON.stringify(data), NOW);

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { LiveStore } from '../src/core/store.js';
+import { LiveStore, PAST_DEPLOYMENTS } from '../src/core/store.js';
 import { Ring } from '../src/core/ring.js';
 import { MetricsHistory } from '../src/core/metrics-history.js';
 import type { ProtocolEvent } from '../src/core/protocol.js';
@@ -229,6 +229,84 @@ describe('LiveStore', () => {
     store.apply(status('web', 'deploying'));
     expect(store.getProject('web')?.deployment).to.equal(undefined);
     expect(store.getProject('web')?.lastError).to.equal(undefined);
+  });
+
+  it('moves a deployment’s lines to the past deployments when the next one starts, with its outcome', () => {
+    const store = new LiveStore();
+    store.apply(status('web', 'deploying'), Date.UTC(2026, 0, 1), '1');
+    store.apply(log('web', 'Build failed', 'error'), undefined, '2');
+    store.apply({ type: 'container_status_changed', data: { projectId: 'web', newStatus: 'error', timestamp: '2026-01-01T00:01:00.000Z' } });
+    expect(store.getProject('web')?.currentDeployment).to.deep.include({ id: '1', outcome: 'failed', endedAt: Date.UTC(2026, 0, 1, 0, 1) });
+    store.apply(status('web', 'deploying'), undefined, '3');
+    store.apply(log('web', 'Building again'));
+    const web = store.getProject('web')!;
+    expect(web.logs.toArray().map((entry) => entry.message)).to.deep.equal(['Building again']);
+    expect(web.pastDeployments).to.have.length(1);
+    expect(web.pastDeployments[0]).to.deep.include({ id: '1', outcome: 'failed' });
+    expect(web.pastDeployments[0].entries.map((entry) => [entry.message, entry.id])).to.deep.equal([['Build failed', '2']]);
+    expect(web.currentDeployment).to.deep.include({ id: '3' });
+    expect(web.currentDeployment?.outcome).to.equal(undefined);
+    // The all-projects log still has both.
+    expect(store.logs().toArray().map((entry) => entry.message)).to.deep.equal(['Build failed', 'Building again']);
+    for (let i = 0; i < 7; i++) {
+      store.apply(status('web', 'running'));
+      store.apply(status('web', 'deploying'));
+      store.apply(log('web', `run ${i}`));
+    }
+    expect(web.pastDeployments.length).to.equal(PAST_DEPLOYMENTS);
+    expect(web.pastDeployments.at(-1)?.outcome).to.equal('succeeded');
+  });
+
+  it('takes a backfill: older points before the held ones, its deployments as history, a held line kept once', async () => {
+    const store = new LiveStore();
+    const t0 = Date.UTC(2026, 0, 1);
+    store.apply({ type: 'metrics_updated', data: { projectId: 'web', cpu: 50, memory: 500, requests: 5, uptime: '5m' } }, t0 + 5000);
+    store.apply(status('web', 'deploying'), t0, 'd2');
+    store.apply(log('web', 'held line'), t0, 'l2');
+    const line = (id: string, message: string, second: number) => ({ id, message, level: 'info' as const, timestamp: new Date(t0 + second * 1000).toISOString() });
+    store.apply(
+      {
+        type: 'backfill',
+        data: {
+          projectId: 'web',
+          metrics: [1, 2, 3, 5].map((s) => ({ time: t0 + s * 1000, cpu: s, memory: s * 10, requests: s })),
+          deployments: [
+            { id: 'd1', startedAt: new Date(t0 - 60_000).toISOString(), outcome: 'failed', endedAt: new Date(t0 - 1000).toISOString(), dropped: 0, lines: [line('l0', 'old failure', -30)] },
+            { id: 'd2', startedAt: new Date(t0).toISOString(), dropped: 3, lines: [line('l1', 'first line', 0), line('l2', 'held line', 1)] },
+          ],
+        },
+      },
+      t0 + 6000,
+    );
+    const web = store.getProject('web')!;
+    expect(Array.from({ length: web.metrics.length }, (_, i) => web.metrics.at(i)!.cpu)).to.deep.equal([1, 2, 3, 50]);
+    expect(web.metrics.latest()?.uptime).to.equal('5m');
+    const current = web.logs.toArray();
+    expect(current.map((entry) => [entry.message, entry.history ?? false])).to.deep.equal([
+      ['first line', true],
+      ['held line', false],
+    ]);
+    expect(current[0].seq).to.be.below(current[1].seq);
+    expect(web.currentDeployment).to.deep.include({ id: 'd2', dropped: 3 });
+    expect(web.pastDeployments.map((d) => [d.id, d.outcome, d.entries.map((e) => e.message)])).to.deep.equal([['d1', 'failed', ['old failure']]]);
+    // The all-projects log gains the history line once, and does not repeat the held one.
+    expect(store.logs().toArray().map((entry) => entry.message)).to.deep.equal(['held line', 'first line']);
+    // A later live line follows the history.
+    store.apply(log('web', 'live line'), t0 + 7000, 'l3');
+    expect(web.logs.toArray().map((entry) => entry.message)).to.deep.equal(['first line', 'held line', 'live line']);
+  });
+
+  it('archives its own current deployment when a backfill names a newer one', () => {
+    const store = new LiveStore();
+    store.apply(status('web', 'deploying'), undefined, 'd1');
+    store.apply(log('web', 'from d1'), undefined, 'l1');
+    store.apply({
+      type: 'backfill',
+      data: { projectId: 'web', metrics: [], deployments: [{ id: 'd2', startedAt: '2026-01-01T00:00:00.000Z', dropped: 0, lines: [{ id: 'l9', message: 'from d2', level: 'info', timestamp: '2026-01-01T00:00:00.000Z' }] }] },
+    });
+    const web = store.getProject('web')!;
+    expect(web.logs.toArray().map((entry) => entry.message)).to.deep.equal(['from d2']);
+    expect(web.pastDeployments.map((d) => d.entries.map((e) => e.message))).to.deep.equal([['from d1']]);
   });
 
   it('takes inactive and error details from a snapshot', () => {

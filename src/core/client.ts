@@ -207,7 +207,7 @@ export class LiveClient {
       case 'valid':
         store.count('applied');
         if (id !== undefined) this.#recent.add(id);
-        store.apply(result.event, now);
+        store.apply(result.event, now, id);
         this.#options.onEvent?.({ kind: 'applied', event: result.event });
         break;
       case 'rejected':

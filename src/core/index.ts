@@ -8,8 +8,20 @@ export { LiveClient } from './client.js';
 export type { ClientEvent, ClientOptions } from './client.js';
 export { SseConnection } from './connection.js';
 export type { EventSourceFactory, EventSourceLike, StreamMessage } from './connection.js';
-export { LiveStore } from './store.js';
-export type { ConnectionInfo, ReadonlyConnectionInfo, ConnectionState, ConnectionStats, ConnectionError, LogEntry, MessageCounter, ProjectState, StoreOptions } from './store.js';
+export { LiveStore, PAST_DEPLOYMENTS } from './store.js';
+export type {
+  ConnectionInfo,
+  ReadonlyConnectionInfo,
+  ConnectionState,
+  ConnectionStats,
+  ConnectionError,
+  DeploymentInfo,
+  LogEntry,
+  MessageCounter,
+  PastDeployment,
+  ProjectState,
+  StoreOptions,
+} from './store.js';
 export { realClock } from './clock.js';
 export type { Clock } from './clock.js';
 export type { RestResponse } from './rest.js';
@@ -18,6 +30,7 @@ export type { MetricsPoint } from './metrics-history.js';
 export { Ring } from './ring.js';
 export {
   CONTAINER_STATUSES,
+  DEPLOYMENT_OUTCOMES,
   EVENT_TYPES,
   LOG_LEVELS,
   MAX_PROJECT_ID_LENGTH,

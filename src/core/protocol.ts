@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'deployment_progress',
   'auto_shutdown',
   'snapshot',
+  'backfill',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -93,12 +94,52 @@ export interface Snapshot {
   projects: ProjectSnapshot[];
 }
 
+/** How a deployment ended: running (`succeeded`), error (`failed`), anything else (`stopped`). */
+export type DeploymentOutcome = 'succeeded' | 'failed' | 'stopped';
+export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'stopped'] as const;
+
+/** A metrics point kept by the backend. `time` is epoch ms. */
+export interface BackfillPoint extends MetricsSample {
+  time: number;
+}
+
+/** A log line kept by the backend; `id` is the id of the message that carried it. */
+export interface BackfillLine extends Omit<DeploymentProgress, 'projectId'> {
+  id?: string;
+}
+
+/** One deployment the backend kept: its lines (bounded; `dropped` says how many it let go). */
+export interface BackfillDeployment {
+  /** The id of the message that opened it. */
+  id?: string;
+  startedAt: string;
+  endedAt?: string;
+  /** Absent while it is running. */
+  outcome?: DeploymentOutcome;
+  /** Lines of it the backend did not keep. */
+  dropped: number;
+  lines: BackfillLine[];
+}
+
+/**
+ * Extension: what happened to a project before this connection — its last metrics points and its
+ * last deployments (oldest first; the last one is the current or the last deployment). Sent after
+ * a `snapshot` to a client that could not be resumed exactly; what it holds is older than the
+ * messages that follow it.
+ */
+export interface Backfill {
+  projectId: string;
+  metrics: BackfillPoint[];
+  deployments: BackfillDeployment[];
+}
+
 export interface EventPayloads {
   container_status_changed: ContainerStatusChanged;
   metrics_updated: MetricsUpdated;
   deployment_progress: DeploymentProgress;
   auto_shutdown: AutoShutdown;
   snapshot: Snapshot;
+  backfill: Backfill;
 }
 
 /** A validated protocol event. */
@@ -249,7 +290,47 @@ const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPa
     if (!Array.isArray(list)) throw new Invalid('field "projects" must be an array');
     return { projects: list.map((item, index) => projectSnapshot(item, index)) };
   },
+
+  backfill(data, receivedAt) {
+    const metrics = list(data, 'metrics', (item) => {
+      const time = requiredNumber(item, 'time');
+      return { time, ...metricsSample(item) };
+    });
+    const deployments = list(data, 'deployments', (item) => {
+      const deployment: BackfillDeployment = {
+        startedAt: requiredString(item, 'startedAt'),
+        dropped: number(item, 'dropped', true) ?? 0,
+        lines: list(item, 'lines', (line) => {
+          // The same rules as a live line: a kept line is one that was sent.
+          const { projectId: _, ...kept } = readers.deployment_progress({ ...line, projectId: '-' }, receivedAt);
+          put(kept as BackfillLine, 'id', string(line, 'id', true));
+          return kept;
+        }),
+      };
+      put(deployment, 'id', string(item, 'id', true));
+      put(deployment, 'endedAt', string(item, 'endedAt', true));
+      put(deployment, 'outcome', oneOf(item, 'outcome', DEPLOYMENT_OUTCOMES, true));
+      return deployment;
+    });
+    return { projectId: projectId(data), metrics, deployments };
+  },
 };
+
+/** An optional array of objects, each read by `read`; the first bad one names its place. */
+function list<T>(data: Fields, key: string, read: (item: Fields) => T): T[] {
+  const value = data[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new Invalid(`field "${key}" must be an array`);
+  return value.map((item, index) => {
+    try {
+      if (!isObject(item)) throw new Invalid('must be an object');
+      return read(item);
+    } catch (error) {
+      if (error instanceof Invalid) throw new Invalid(`${key}[${index}]: ${error.reason}`);
+      throw error;
+    }
+  });
+}
 
 function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
   if (!isObject(item)) throw new Invalid(`projects[${index}] must be an object`);

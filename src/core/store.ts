@@ -1,5 +1,5 @@
 import { MetricsHistory } from './metrics-history.js';
-import type { ContainerStatus, LogLevel, ProtocolEvent, Snapshot } from './protocol.js';
+import type { Backfill, BackfillDeployment, ContainerStatus, DeploymentOutcome, LogLevel, ProtocolEvent, Snapshot } from './protocol.js';
 import { Ring } from './ring.js';
 
 /** One log line as held by the store. `time` is epoch ms; `seq` orders entries across projects. */
@@ -12,7 +12,32 @@ export interface LogEntry {
   message: string;
   step?: string;
   progress?: number;
+  /** The id of the message that carried it, when it had one. */
+  id?: string;
+  /** Set on a line the backend kept from before this connection (a `backfill`). */
+  history?: true;
 }
+
+/** A deployment: from a status change to `deploying` until the status changes again. */
+export interface DeploymentInfo {
+  /** The id of the message that opened it, when known. */
+  id?: string;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  /** Absent while it runs. */
+  outcome?: DeploymentOutcome;
+  /** Lines of it the backend did not keep. */
+  dropped: number;
+}
+
+/** An earlier deployment of a project, with the lines that were held when the next one started. */
+export interface PastDeployment extends DeploymentInfo {
+  readonly entries: readonly LogEntry[];
+}
+
+/** Earlier deployments kept per project, besides the current one. */
+export const PAST_DEPLOYMENTS = 5;
 
 export interface ProjectState {
   readonly projectId: string;
@@ -22,7 +47,12 @@ export interface ProjectState {
   status?: ContainerStatus;
   statusChangedAt?: number;
   readonly metrics: MetricsHistory;
+  /** The lines of the current (or last) deployment. */
   readonly logs: Ring<LogEntry>;
+  /** The current (or last) deployment, once one was seen or backfilled. */
+  currentDeployment?: DeploymentInfo;
+  /** Earlier deployments, oldest first (at most `PAST_DEPLOYMENTS`). */
+  pastDeployments: PastDeployment[];
   /** The latest deployment step and progress. */
   deployment?: { step?: string; progress?: number; message: string; time: number };
   /** The last `error` entry. */
@@ -216,8 +246,8 @@ export class LiveStore {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** Applies one validated protocol event. `receivedAt` is epoch ms. */
-  apply(event: ProtocolEvent, receivedAt = Date.now()): void {
+  /** Applies one validated protocol event. `receivedAt` is epoch ms; `id` is the message's own id, if any. */
+  apply(event: ProtocolEvent, receivedAt = Date.now(), id?: string): void {
     const news = ++this.#news;
     if (event.type === 'snapshot') {
       // The stream's own snapshot is news about every project it lists.
@@ -232,7 +262,7 @@ export class LiveStore {
     switch (event.type) {
       case 'container_status_changed': {
         const project = this.#touch(event.data.projectId);
-        this.#setStatus(project, event.data.newStatus, timeOf(event.data.timestamp, receivedAt));
+        this.#setStatus(project, event.data.newStatus, timeOf(event.data.timestamp, receivedAt), false, id);
         break;
       }
       case 'metrics_updated': {
@@ -244,10 +274,7 @@ export class LiveStore {
         const { data } = event;
         const project = this.#touch(data.projectId);
         const time = timeOf(data.timestamp, receivedAt);
-        const entry: LogEntry = { seq: ++this.#seq, projectId: data.projectId, time, level: data.level, message: data.message };
-        if (data.step !== undefined) entry.step = data.step;
-        if (data.progress !== undefined) entry.progress = data.progress;
-        this.#appendLog(project, entry);
+        this.#appendLog(project, this.#entry(data.projectId, data, time, id));
         if (data.step !== undefined || data.progress !== undefined) {
           project.deployment = {
             step: data.step ?? project.deployment?.step,
@@ -269,6 +296,9 @@ export class LiveStore {
       case 'snapshot':
         this.applySnapshot(event.data, receivedAt);
         return;
+      case 'backfill':
+        this.#applyBackfill(event.data, receivedAt);
+        break;
     }
     this.#mark(event.data.projectId);
   }
@@ -314,6 +344,83 @@ export class LiveStore {
     for (const id of [...this.#projects.keys()]) {
       if (!listed.has(id) && !((this.#seenNews.get(id) ?? 0) > since)) this.removeProject(id);
     }
+  }
+
+  /**
+   * What the backend kept from before this connection: older metrics points go before the held
+   * ones; its last deployment becomes the current one (its lines marked `history`, a line already
+   * held by id kept as it was) and the earlier ones the past deployments.
+   */
+  #applyBackfill(data: Backfill, receivedAt: number): void {
+    const project = this.#touch(data.projectId);
+    const metrics = project.metrics;
+    const first = metrics.at(0)?.time ?? Infinity;
+    const older = data.metrics.filter((point) => point.time < first);
+    if (older.length > 0) {
+      const held = Array.from({ length: metrics.length }, (_, i) => metrics.at(i)!);
+      const activity = metrics.latestActivity;
+      metrics.clear();
+      for (const point of [...older, ...held]) metrics.push(point.time, point);
+      if (metrics.latestActivity === undefined) metrics.latestActivity = activity;
+    }
+    const deployments = data.deployments;
+    const last = deployments[deployments.length - 1];
+    if (!last) return;
+    const current = project.currentDeployment;
+    if (current?.id !== undefined && current.id !== last.id) this.#archive(project);
+    const held = project.logs.toArray();
+    const byId = new Map(held.filter((entry) => entry.id !== undefined).map((entry) => [entry.id, entry]));
+    const lines = this.#entries(data.projectId, last, receivedAt, byId);
+    const kept = new Set(held);
+    const used = new Set(lines);
+    // Lines held here that the backend no longer has stay, in time order.
+    const merged = held.length === 0 ? lines : [...lines, ...held.filter((entry) => !used.has(entry))].sort((a, b) => a.time - b.time);
+    project.logs.clear();
+    for (const entry of merged) {
+      // The ring's entries go in increasing `seq`; a held one is already in the all-projects log.
+      if (kept.has(entry)) this.#appendLog(project, { ...entry, seq: ++this.#seq }, false);
+      else {
+        entry.seq = ++this.#seq;
+        this.#appendLog(project, entry);
+      }
+    }
+    project.currentDeployment = infoOf(last, receivedAt);
+    if (deployments.length > 1) {
+      project.pastDeployments = deployments
+        .slice(-1 - PAST_DEPLOYMENTS, -1)
+        .map((deployment) => ({ ...infoOf(deployment, receivedAt), entries: this.#entries(data.projectId, deployment, receivedAt) }));
+    }
+  }
+
+  /** A backfilled deployment's lines as history entries; a line already held (same id) is kept as it was. */
+  #entries(projectId: string, deployment: BackfillDeployment, receivedAt: number, held?: Map<string | undefined, LogEntry>): LogEntry[] {
+    return deployment.lines.map((line) => {
+      const kept = line.id === undefined ? undefined : held?.get(line.id);
+      if (kept) return kept;
+      const entry = this.#entry(projectId, line, timeOf(line.timestamp, receivedAt), line.id);
+      entry.history = true;
+      return entry;
+    });
+  }
+
+  #entry(projectId: string, line: Omit<LogEntry, 'seq' | 'projectId' | 'time'>, time: number, id: string | undefined): LogEntry {
+    const entry: LogEntry = { seq: ++this.#seq, projectId, time, level: line.level, message: line.message };
+    if (line.step !== undefined) entry.step = line.step;
+    if (line.progress !== undefined) entry.progress = line.progress;
+    if (id !== undefined) entry.id = id;
+    return entry;
+  }
+
+  /** Moves the current deployment's lines to the past deployments: a new one starts. */
+  #archive(project: ProjectState): void {
+    const entries = project.logs.toArray();
+    if (entries.length > 0) {
+      const info = project.currentDeployment ?? { startedAt: entries[0]!.time, dropped: 0 };
+      project.pastDeployments.push({ ...info, entries });
+      if (project.pastDeployments.length > PAST_DEPLOYMENTS) project.pastDeployments.shift();
+      project.logs.clear();
+    }
+    project.currentDeployment = undefined;
   }
 
   removeProject(projectId: string): void {
@@ -453,6 +560,7 @@ export class LiveStore {
       projectId,
       metrics: new MetricsHistory(this.metricsHistory),
       logs: new Ring<LogEntry>(this.#logLimit),
+      pastDeployments: [],
       version: 1,
     };
     this.#projects.set(projectId, project);
@@ -472,25 +580,37 @@ export class LiveStore {
     }
   }
 
-  /** `keepDetails`: the deployment step and error are newer than this status, so they stay. */
-  #setStatus(project: ProjectState, status: ContainerStatus, time: number, keepDetails = false): void {
+  /**
+   * `keepDetails`: the deployment step and error are newer than this status, so they stay. `id`:
+   * the message's, which names a deployment it opens.
+   */
+  #setStatus(project: ProjectState, status: ContainerStatus, time: number, keepDetails = false, id?: string): void {
     if (project.status === status) return;
+    const current = project.currentDeployment;
+    if (project.status === 'deploying' && current && current.outcome === undefined) {
+      current.endedAt = time;
+      current.outcome = status === 'running' ? 'succeeded' : status === 'error' ? 'failed' : 'stopped';
+    }
     project.status = status;
     project.statusChangedAt = time;
     if (status === 'deploying' && !keepDetails) {
-      // A new deployment: the last one's error and its final step are history.
+      // A new deployment: the last one's error and its final step are history, its lines a past deployment.
       project.lastError = undefined;
       project.deployment = undefined;
+      this.#archive(project);
+      project.currentDeployment = { startedAt: time, dropped: 0 };
+      if (id !== undefined) project.currentDeployment.id = id;
     }
     if (status !== 'inactive') project.autoShutdown = undefined;
   }
 
-  #appendLog(project: ProjectState, entry: LogEntry): void {
+  /** `everywhere`: into the all-projects log too (not for a line it already holds). */
+  #appendLog(project: ProjectState, entry: LogEntry, everywhere = true): void {
     if (project.logs.push(entry)) {
       this.#connection.stats.dropped += 1;
       this.markConnection();
     }
-    this.#allLogs.push(entry);
+    if (everywhere) this.#allLogs.push(entry);
   }
 
   #forget(projectId: string): void {
@@ -524,6 +644,14 @@ const EMPTY_LOGS = new Ring<LogEntry>(1);
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function infoOf(deployment: BackfillDeployment, receivedAt: number): DeploymentInfo {
+  const info: DeploymentInfo = { startedAt: timeOf(deployment.startedAt, receivedAt), dropped: deployment.dropped };
+  if (deployment.id !== undefined) info.id = deployment.id;
+  if (deployment.endedAt !== undefined) info.endedAt = timeOf(deployment.endedAt, receivedAt);
+  if (deployment.outcome !== undefined) info.outcome = deployment.outcome;
+  return info;
 }
 
 function timeOf(iso: string, fallback: number): number {

@@ -1,6 +1,6 @@
 import type { StreamMessage } from './connection.js';
-import type { AutoShutdown, DeploymentProgress, Snapshot } from './protocol.js';
-import type { ConnectionError, ConnectionInfo, ConnectionState, LiveStore } from './store.js';
+import type { AutoShutdown, Backfill, BackfillDeployment, DeploymentProgress, Snapshot } from './protocol.js';
+import type { ConnectionError, ConnectionInfo, ConnectionState, DeploymentInfo, LiveStore, LogEntry, ProjectState } from './store.js';
 
 /** What the tabs sharing one stream say to each other. */
 export type ShareMessage =
@@ -17,6 +17,8 @@ export interface ShareSync {
   snapshot: Snapshot;
   logs: DeploymentProgress[];
   shutdowns: AutoShutdown[];
+  /** Per project: its metrics points and earlier deployments, which the lines above do not carry. */
+  backfills?: Backfill[];
 }
 
 export interface TabShareHandlers {
@@ -96,7 +98,9 @@ export function syncOf(store: LiveStore, lastEventId: string | undefined): Share
   const projects: Snapshot['projects'] = [];
   const logs: DeploymentProgress[] = [];
   const shutdowns: AutoShutdown[] = [];
+  const backfills: Backfill[] = [];
   for (const id of store.projectIds()) {
+    backfills.push(backfillOf(store.getProject(id)!));
     const project = store.getProject(id)!;
     if (!project.status) continue;
     if (project.autoShutdown) shutdowns.push({ projectId: id, reason: project.autoShutdown.reason, inactiveTime: project.autoShutdown.inactiveTime });
@@ -107,19 +111,9 @@ export function syncOf(store: LiveStore, lastEventId: string | undefined): Share
     if (latest) item.metrics = { cpu: latest.cpu, memory: latest.memory, requests: latest.requests, uptime: latest.uptime };
     projects.push(item);
   }
-  for (const entry of store.logs()) {
-    const data: DeploymentProgress = {
-      projectId: entry.projectId,
-      message: entry.message,
-      level: entry.level ?? 'info',
-      timestamp: new Date(entry.time).toISOString(),
-    };
-    if (entry.step !== undefined) data.step = entry.step;
-    if (entry.progress !== undefined) data.progress = entry.progress;
-    logs.push(data);
-  }
+  for (const entry of store.logs()) logs.push({ projectId: entry.projectId, ...lineOf(entry) });
   const { state, closedReason } = store.connection;
-  const sync: ShareSync = { state, closedReason, snapshot: { projects }, logs, shutdowns };
+  const sync: ShareSync = { state, closedReason, snapshot: { projects }, logs, shutdowns, backfills };
   if (lastEventId !== undefined) sync.lastEventId = lastEventId;
   return sync;
 }
@@ -131,5 +125,36 @@ export function applySync(store: LiveStore, sync: ShareSync, now: number): void 
   store.applySnapshot(sync.snapshot, now);
   for (const data of sync.logs) store.apply({ type: 'deployment_progress', data }, now);
   for (const data of sync.shutdowns) store.apply({ type: 'auto_shutdown', data }, now);
+  // After the lines: a backfill's current deployment with no lines keeps the ones just applied.
+  for (const data of sync.backfills ?? []) store.apply({ type: 'backfill', data }, now);
   store.setConnection({ state: sync.state, closedReason: sync.closedReason });
+}
+
+function lineOf(entry: LogEntry): Omit<DeploymentProgress, 'projectId'> & { id?: string } {
+  const line: Omit<DeploymentProgress, 'projectId'> & { id?: string } = {
+    message: entry.message,
+    level: entry.level ?? 'info',
+    timestamp: new Date(entry.time).toISOString(),
+  };
+  if (entry.step !== undefined) line.step = entry.step;
+  if (entry.progress !== undefined) line.progress = entry.progress;
+  if (entry.id !== undefined) line.id = entry.id;
+  return line;
+}
+
+function deploymentOf(info: DeploymentInfo, entries: readonly LogEntry[]): BackfillDeployment {
+  const deployment: BackfillDeployment = { startedAt: new Date(info.startedAt).toISOString(), dropped: info.dropped, lines: entries.map(lineOf) };
+  if (info.id !== undefined) deployment.id = info.id;
+  if (info.endedAt !== undefined) deployment.endedAt = new Date(info.endedAt).toISOString();
+  if (info.outcome !== undefined) deployment.outcome = info.outcome;
+  return deployment;
+}
+
+/** A project's metrics points and deployments; the current one without its lines (the sync's `logs` has them). */
+function backfillOf(project: ProjectState): Backfill {
+  const metrics = Array.from({ length: project.metrics.length }, (_, i) => project.metrics.at(i)!);
+  const deployments = project.currentDeployment
+    ? [...project.pastDeployments.map((past) => deploymentOf(past, past.entries)), deploymentOf(project.currentDeployment, [])]
+    : [];
+  return { projectId: project.projectId, metrics, deployments };
 }
