@@ -169,7 +169,8 @@ export async function runCluster(config) {
     bus: () => redisBus({ url: redisUrl, stream }),
     logger: log,
   });
-  // The stream starts with the state the simulation starts from.
+  // The stream starts with the state the simulation starts from (after the 30 days of history
+  // are seeded into Redis: the snapshot waits for them).
   if ((await demo.publishSnapshot()) === undefined) fail(`Could not publish to Redis at ${redisUrl} (see above)`);
   const backendServer = createBackendServer(demo, token);
   await new Promise((resolvePromise) => backendServer.listen(0, '127.0.0.1', resolvePromise));
@@ -245,12 +246,15 @@ export async function runCluster(config) {
     await demo.close();
     backendServer.closeAllConnections?.();
     await new Promise((resolvePromise) => backendServer.close(() => resolvePromise()));
-    // The stream was this run's only: it goes with it.
+    // The stream was this run's only: it goes with it, and so does its history.
     const client = createClient({ url: redisUrl, socket: { connectTimeout: 2000, reconnectStrategy: false } });
     client.on('error', () => {});
     try {
       await client.connect();
       await client.del(stream);
+      const historyKeys = [];
+      for await (const keys of client.scanIterator({ MATCH: `${stream}:history:*`, COUNT: 500 })) historyKeys.push(...(Array.isArray(keys) ? keys : [keys]));
+      if (historyKeys.length > 0) await client.del(historyKeys);
     } catch {
       // Redis is gone: nothing to clean up there.
     } finally {

@@ -9,6 +9,7 @@
 //   GET    /api/containers/events      text/event-stream (ids, retry, heartbeats, resume, snapshot)
 //   GET    /api/projects               the project list
 //   GET    /api/projects/:id           one project
+//   GET    /api/projects/:id/metrics?range=24h|7d|30d   metrics history (30 days seeded at start)
 //   POST   /api/containers/:id/start   start (a deployment follows on the stream)
 //   POST   /api/containers/:id/stop    stop
 //   DELETE /api/projects/:id           delete
@@ -35,9 +36,12 @@ const distDir = resolve(root, 'dist');
 
 let MockBackend;
 let createSseHub;
+let seededRandom;
 try {
   ({ MockBackend } = await import('../dist/mock/index.js'));
   ({ createSseHub } = await import('../dist/server/index.js'));
+  // The simulation's own generator, so a seed gives the same history every time.
+  ({ seededRandom } = await import('../dist/core/random.js'));
 } catch (error) {
   throw new Error(`The demo runs on the built package, and dist/ is missing or incomplete: run \`npm run build\` first.\n(${error.message})`);
 }
@@ -57,6 +61,95 @@ const PRIVATE = new Set(['server.mjs', 'cluster.mjs', 'cluster-instance.mjs']);
 
 /** The stream's path; everything else under /api is REST. */
 const STREAM_PATH = '/api/containers/events';
+
+/** Metrics history, answered by the hub (`handleHistory`): `…/projects/:id/metrics?range=`. */
+const HISTORY_PATH = /^\/api\/projects\/[^/]+\/metrics\/?$/;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function describeUptime(ms) {
+  const minutes = Math.floor(ms / MINUTE);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** A 32-bit FNV-1a hash of a string: each project's own history from one seed. */
+function hashOf(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * Thirty days of plausible metrics for one demo project, oldest first, ending a minute before
+ * `now` (or when the project stopped): hourly samples up to a week ago, every 10 minutes up to a
+ * day ago, then every minute — what each range's buckets need, and no more. A daily cycle (busy
+ * afternoons, quiet nights, lighter weekends), a deployment two days ago (a CPU spike while it
+ * builds, memory back down after the restart) and an incident nine days ago (two hours of CPU
+ * near 100% and memory climbing until a restart). `requests` counts since the container started,
+ * as the simulation's does, and ends at the project's current count.
+ */
+export function demoHistory(project, now, seed = 1) {
+  const random = seededRandom(hashOf(project.projectId) ^ seed);
+  const cpuLevel = 8 + random() * 30;
+  const memoryLevel = 140 + random() * 420;
+  const perMinute = 40 + random() * 900;
+  const stoppedFor = { stopped: 5 * HOUR, inactive: 35 * MINUTE, error: 20 * MINUTE }[project.status] ?? 0;
+  const end = Math.floor((now - stoppedFor) / MINUTE) * MINUTE - MINUTE;
+  const deployAt = Math.floor((now - 2 * DAY - 3 * HOUR - random() * 6 * HOUR) / MINUTE) * MINUTE;
+  const incidentAt = Math.floor((now - 9 * DAY - random() * 2 * DAY) / HOUR) * HOUR;
+  const restarts = [now - 31 * DAY, incidentAt + 2 * HOUR, deployAt + 15 * MINUTE];
+  const times = [];
+  const start = Math.floor((now - 30 * DAY) / HOUR) * HOUR + HOUR;
+  for (let time = start; time <= end; ) {
+    times.push(time);
+    time += time < now - 7 * DAY ? HOUR : time < now - DAY ? 10 * MINUTE : MINUTE;
+  }
+  const samples = [];
+  let requests = 0;
+  let previous = start;
+  for (const time of times) {
+    const hour = (time % DAY) / HOUR;
+    const weekday = new Date(time).getUTCDay();
+    const load = (0.55 + 0.45 * Math.sin((2 * Math.PI * (hour - 9)) / 24)) * (weekday === 0 || weekday === 6 ? 0.7 : 1);
+    const restartedAt = restarts.filter((at) => at <= time).at(-1);
+    // Memory creeps up between restarts, a few percent a day.
+    let memory = memoryLevel * (0.88 + 0.12 * load) * (1 + 0.02 * ((time - restartedAt) / DAY)) + (random() - 0.5) * 12;
+    let cpu = cpuLevel * (0.35 + 1.1 * load) + (random() - 0.5) * 4;
+    let rate = perMinute * load;
+    if (time >= deployAt && time < deployAt + 15 * MINUTE) {
+      cpu = 78 + random() * 15;
+      memory = memoryLevel * 1.3;
+    }
+    if (time >= incidentAt && time < incidentAt + 2 * HOUR) {
+      const into = (time - incidentAt) / (2 * HOUR);
+      cpu = 92 + random() * 7;
+      memory = memoryLevel * (1.1 + 0.9 * into);
+      rate *= 0.3;
+    }
+    if (restarts.some((at) => at > previous && at <= time)) requests = 0;
+    requests += rate * ((time - previous) / MINUTE);
+    previous = time;
+    samples.push({
+      time,
+      cpu: Math.round(Math.min(100, Math.max(0, cpu)) * 10) / 10,
+      memory: Math.round(Math.max(32, memory) * 10) / 10,
+      requests: Math.round(requests),
+      uptime: describeUptime(time - restartedAt),
+    });
+  }
+  // The count since the last restart ends where the simulation's starts.
+  const current = project.metrics?.requests;
+  const lastRestart = restarts.at(-1);
+  const tail = samples.filter((sample) => sample.time > lastRestart);
+  const natural = tail.at(-1)?.requests ?? 0;
+  if (typeof current === 'number' && natural > 0) for (const sample of tail) sample.requests = Math.round((sample.requests * current) / natural);
+  return samples;
+}
 
 /** Sent by the cluster's instances to the backend they forward to (see demo/cluster.mjs). */
 export const BACKEND_TOKEN_HEADER = 'x-demo-backend-token';
@@ -183,7 +276,9 @@ function remoteBackend({ url, token, timeoutMs = 10000 }) {
  * @param {() => import('../dist/server/index.js').SseBus} [options.bus] A new bus for each simulation
  *   (default: the hub's in-process one), e.g. `() => redisBus({ url })`.
  * @param {{ url: string, token?: string }} [options.upstream] No simulation here: snapshots and REST
- *   calls go to the demo backend at `url` (a cluster instance; see demo/cluster.mjs).
+ *   calls go to the demo backend at `url` (a cluster instance; see demo/cluster.mjs). Metrics history
+ *   is still answered here, from the bus's history (Redis).
+ * @param {boolean} [options.seedHistory=true] Seed 30 days of metrics history for every project at start.
  * @param {string} [options.instanceName] Sent as `X-Demo-Instance` on every response.
  * @param {boolean} [options.record=false] Keep every frame sent, for tests (`frames`).
  * @param {{ log(message: string): void, warn(message: string): void }} [options.logger=console]
@@ -208,12 +303,24 @@ export function createDemoServer(options = {}) {
         });
     const hub = createSseHub({
       logger: { warn: (message) => logger.warn(message) },
+      // History on the simulation's clock (a test may drive it).
+      ...(options.clock ? { history: { now: () => options.clock.now() } } : {}),
       ...options.hub,
       ...(options.bus ? { bus: options.bus() } : {}),
       snapshot: () => backend.snapshot(),
     });
     const current = { backend, hub, frames: [], chain: Promise.resolve(undefined), failures: 0, stopped: false, unsubscribe: () => {} };
     state = current;
+    if (!options.upstream && options.seedHistory !== false) {
+      // Thirty days of history for every project before the simulation's first frame, so a
+      // newcomer's first look at "7 d" shows something; its frames wait for it (in-process a few
+      // milliseconds, over Redis a few pipelined scripts).
+      const now = (options.clock ?? Date).now();
+      current.chain = Promise.all(backend.snapshot().projects.map((project) => hub.seedHistory(project.projectId, demoHistory(project, now, options.seed ?? 1)))).then(
+        () => undefined,
+        (error) => logger.warn(`demo: could not seed the metrics history: ${error instanceof Error ? error.message : error}`),
+      );
+    }
     // The simulation runs as long as the demo does, listened to or not, so a client that comes
     // back after an outage has something to catch up on.
     if (!options.upstream) {
@@ -295,6 +402,8 @@ export function createDemoServer(options = {}) {
       await state.hub.handle(req, res);
       return;
     }
+    // Authorized, scoped and CORS-checked by the hub, as the stream is; with Redis, any instance answers.
+    if (HISTORY_PATH.test(pathname)) return state.hub.handleHistory(req, res);
     const { backend, hub } = state;
     if (method !== 'GET' && method !== 'HEAD') {
       const refusal = crossSiteRefusal(req);
@@ -371,7 +480,7 @@ export function createDemoServer(options = {}) {
     get streams() {
       return streams.size;
     },
-    /** Resolves once every frame of the simulation so far has been sent (or failed to be). */
+    /** Resolves once the history is seeded and every frame of the simulation so far has been sent (or failed to be). */
     sent() {
       return state.chain.then(() => undefined);
     },

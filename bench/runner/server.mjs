@@ -4,7 +4,8 @@
 // limit raised to the hard limit. Beside the hub, the same load is served by the floor: a plain
 // `res.write` loop in the same kind of process. Returns `{ rows, notes, samples }` like the browser
 // scenarios. Its parts: fanout, share, redis, slow (one stalled client beside fast ones), stalled
-// (400 beside 100) and broadcast; BENCH_SERVER_PARTS picks some of them.
+// (400 beside 100), broadcast and history (the cost of recording, querying and keeping metrics
+// history, bench/server/history.mjs); BENCH_SERVER_PARTS picks some of them.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { budget } from './scenarios.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const HUB = resolve(root, 'bench/server/hub-process.mjs');
+const HISTORY = resolve(root, 'bench/server/history.mjs');
 const LOAD = resolve(root, 'bench/server/load.mjs');
 const KB = 1024;
 const MB = 1024 * 1024;
@@ -1048,6 +1050,103 @@ function broadcastRows(results, { sizes, steps }) {
   return rows;
 }
 
+// ---- history ------------------------------------------------------------------------------------------
+
+/**
+ * Runs bench/server/history.mjs in a process of its own (a heap of its own to measure), beside a
+ * private redis-server; resolves with what it printed.
+ */
+async function historyPart({ projects, quick, log, hubConfig }) {
+  let redis;
+  try {
+    const { startRedis } = await import('../../scripts/redis.mjs');
+    redis = await startRedis();
+  } catch (error) {
+    log(`  history: no Redis (${String(error?.message ?? error).split('\n')[0]}); in-process only`);
+  }
+  try {
+    const config = { dist: hubConfig.dist, projects, quick, redisUrl: redis?.url };
+    const output = await new Promise((done, fail) => {
+      execFile(process.execPath, ['--expose-gc', HISTORY, JSON.stringify(config)], { cwd: root, maxBuffer: 16 * MB, timeout: 600_000 }, (error, stdout, stderr) => {
+        if (error) fail(new Error(`${error.message}\n${stderr}`));
+        else done(stdout);
+      });
+    });
+    const result = JSON.parse(output.trim().split('\n').at(-1));
+    log(
+      `  history: record ${result.memoryRecord.us.toFixed(2)} µs in-process${result.redisSend ? `, ${result.redisSend.with.concurrent.us.toFixed(1)} µs through Redis (256 in flight)` : ''}; 30 d query ${result.memoryQuery.us.toFixed(0)} µs${result.redisQuery ? ` / ${result.redisQuery.us.toFixed(0)} µs` : ''}`,
+    );
+    return result;
+  } finally {
+    await redis?.stop();
+  }
+}
+
+function historyRows(r) {
+  const us = (v) => Number(v.toFixed(v < 10 ? 2 : 1));
+  const kib = (bytes) => Number((bytes / KB).toFixed(1));
+  const n = fmt(r.projects);
+  const rows = [
+    {
+      metric: `history: recording one metrics_updated into the roll-ups (3 resolutions) and the last points, in-process store alone, ${n} projects`,
+      unit: 'µs',
+      ours: us(r.memoryRecord.us),
+    },
+    { metric: '  records per second, in-process store alone', ours: fmt(r.memoryRecord.perSecond) },
+    {
+      metric: `  hub.send(metrics_updated), in-process bus, one at a time: with history (the default) / history: false`,
+      unit: 'µs',
+      ours: us(r.memorySend.with.us),
+      base: us(r.memorySend.without.us),
+      baseName: 'history: false',
+    },
+  ];
+  if (r.redisSend) {
+    rows.push(
+      {
+        metric: '  hub.send(metrics_updated) through Redis, one at a time (a round trip each): one script that adds to the stream and records / a plain XADD (history: false)',
+        unit: 'µs',
+        ours: us(r.redisSend.with.serial.us),
+        base: us(r.redisSend.without.serial.us),
+        baseName: 'history: false',
+      },
+      {
+        metric: '  the same, 256 in flight: sends per second (what one Redis core takes)',
+        ours: fmt(r.redisSend.with.concurrent.perSecond),
+        base: fmt(r.redisSend.without.concurrent.perSecond),
+        baseName: 'history: false',
+      },
+    );
+  }
+  rows.push({
+    metric: `history: answering a 30 d query (${Math.round(r.memoryQuery.points)} points), ${n} projects, in-process${r.redisQuery ? ' / Redis (one at a time)' : ''}`,
+    unit: 'µs',
+    ours: r.redisQuery ? `${us(r.memoryQuery.us)} / ${us(r.redisQuery.us)}` : us(r.memoryQuery.us),
+  });
+  rows.push({ metric: `  its JSON: ${fmt(r.memoryQuery.jsonBytes)} bytes; query and JSON.stringify, in-process`, unit: 'µs', ours: us(r.memoryQuery.withJsonUs) });
+  if (r.redisQuery) rows.push({ metric: '  30 d queries per second through Redis, 64 at a time', ours: fmt(r.redisQuery.concurrentPerSecond) });
+  rows.push(
+    {
+      metric: `history: memory per project, in-process heap: roll-ups (fixed ${fmt(r.memoryBytes.rollupBytes)} bytes) and 120 last points`,
+      unit: 'KB',
+      ours: kib(r.memoryBytes.rollupsAndPoints),
+    },
+    {
+      metric: `  kept lines, in-process heap: 5 deployments of 20 lines (${fmt(Math.round(r.memoryBytes.lineJson))} bytes of JSON)`,
+      unit: 'KB',
+      ours: kib(r.memoryBytes.lines),
+    },
+  );
+  if (r.redisBytes) {
+    rows.push(
+      { metric: `  in Redis (INFO used_memory delta over ${n} projects): roll-ups and last points / the roll-up key alone (MEMORY USAGE)`, unit: 'KB', ours: `${kib(r.redisBytes.rollupsAndPoints)} / ${kib(r.redisBytes.rollupKey)}` },
+      { metric: '  kept lines in Redis, the same 5 × 20 (the stream\'s own copy left out)', unit: 'KB', ours: kib(r.redisBytes.lines) },
+      { metric: `  seeding ${fmt(r.redisSeed.samples)} samples into Redis, 8 projects at a time`, unit: 's', ours: Number((r.redisSeed.ms / 1000).toFixed(1)) },
+    );
+  }
+  return rows;
+}
+
 // ---- the scenario -----------------------------------------------------------------------------------
 
 async function part(name, rows, notes, log, body) {
@@ -1069,6 +1168,7 @@ const QUICK = {
   slow: { fast: 200, rate: 200, pad: 16_000, seconds: 3.5, aloneSeconds: 1, slowClientMs: 1000 },
   stalled: { fast: 100, slow: 400, rate: 50, pad: 16_000, seconds: 8, aloneSeconds: 1, slowClientMs: 1000 },
   broadcast: { sizes: [1000], steps: [50, 200], seconds: 1, tries: 1, overloadSeconds: 1.5 },
+  history: { projects: 1000, quick: true },
 };
 
 const FULL = {
@@ -1079,6 +1179,7 @@ const FULL = {
   slow: { fast: 1000, rate: 200, pad: 4000, seconds: 20, aloneSeconds: 5 },
   stalled: { fast: 100, slow: 400, rate: 50, pad: 16_000, seconds: 25, aloneSeconds: 5 },
   broadcast: { sizes: [1000, 5000, 10_000], steps: [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], seconds: 3, tries: 2, overloadSeconds: 9 },
+  history: { projects: 1000, quick: false },
 };
 
 /** The newest modification time among the sources the server helper is built from. */
@@ -1122,7 +1223,7 @@ export const serverScenario = {
     const notes = [];
     const samples = {};
     const timings = {};
-    // BENCH_SERVER_PARTS=fanout,share,redis,slow,stalled,broadcast runs only those parts (for working on one).
+    // BENCH_SERVER_PARTS=fanout,share,redis,slow,stalled,broadcast,history runs only those parts (for working on one).
     const only = process.env.BENCH_SERVER_PARTS?.split(',');
     const run = async (name, title, body, toRows) => {
       if (only && !only.includes(name)) return;
@@ -1146,6 +1247,7 @@ export const serverScenario = {
       await run('slow', 'one slow client', () => stalledOnePart({ ...plan.slow, ...common }), (r) => slowOneRows(r, plan.slow));
       await run('stalled', 'stalled clients', () => slowPart({ ...plan.stalled, ...common }), (r) => slowRows(r, plan.stalled));
       await run('broadcast', 'broadcast', () => broadcastPart({ ...plan.broadcast, ...common }), (r) => broadcastRows(r, plan.broadcast));
+      await run('history', 'history', () => historyPart({ ...plan.history, ...common }), historyRows);
     } finally {
       killAll();
       process.off('SIGINT', onSignal);
@@ -1158,6 +1260,7 @@ export const serverScenario = {
       `Through Redis: \`redisBus({ url, stream, maxLen: 10000 })\` on a private \`redis-server\` (scripts/redis.mjs), two hub processes, each client on one of them, each sending half the rate; beside them, one hub process with the in-process bus serving the same clients, both connected at once and taking turns. An instance reads the stream in batches (\`XREAD\`) and writes each client once per batch: cheaper per message than one write per message, and the batches, so the latency, grow while the process is busy.`,
       `Slow clients: the load process reads a slow (stalled) client's response headers, then pauses its socket for good. The hub sees only its own write queue (\`res.writableLength\`, and its \`stats.queuedBytes\`, the bytes the kernel did not take after each tick's writes); on loopback the kernel first takes ~2–4 MB per such socket (the kernel-queue rows: \`ss\` Send-Q summed over the hub's sockets), so the messages carry a \`pad\` to get past the kernel and the hub's \`maxBufferedBytes\` (default 1 MiB) within the window. Past it the hub queues nothing more for the client and waits \`slowClientMs\` (${slow.slowClientMs ? `${fmt(slow.slowClientMs)} ms in this quick run` : 'the default 10 s'}; the hub checks every quarter of it, at most every second) before it drops it; while the process is over \`maxQueuedBytes\` (default 256 MiB) it sheds the clients with the most queued: both count as dropped. One slow client: one set of connections (the fast clients, with the fan-out's grants) measured alone for ${slow.aloneSeconds} s, then with the stalled client for ${slow.seconds} s (it connects just before: the window's first message is its first), then alone again once it is gone; "one tick's writes" is what the send loop sends in one task at ${slow.rate} msg/s (${perTick(slow.rate)} message of ~${fmt(frameBytes(slow.pad))} bytes). Stalled clients: the fast ones alone in a process of their own for ${stalled.aloneSeconds} s before and after the ${stalled.seconds} s window with the ${stalled.slow} stalled ones (another process). Kept fast clients: open in the hub at the end and no close seen by the client.`,
       `Broadcast: every client granted \`*\`; each step lasts ${broadcast.seconds} s on the same connections, the hub and the floor taking turns; a step is sustained when p99 ≤ 100 ms, the hub process sent ≥ 95% of the rate and every client got every message${broadcast.tries > 1 ? '; a step that fails is tried once more' : ''}. One message to N clients is N writes: its last client gets it after all of them, so p99 cannot be below the time to write to all N, whatever the rate. "Past it": at the largest size, the top step for ${broadcast.overloadSeconds} s on the same processes; RSS, V8 heap and \`stats.queuedBytes\` sampled every 100 ms in the hub process (the start: the sample just before the first message; the end: the last one before the sending stopped; thirds of the sending time); the hub runs with \`maxQueuedBytes\` ${CAP / MB} MiB, which bounds what it queues, not the garbage its writes leave in V8's heap until a collection: the forced GC (\`global.gc()\`, the process runs with \`--expose-gc\`) tells the two apart. With the in-process bus \`send\` fans out in the caller's process, so past the highest rate the sender is slowed down rather than a queue growing while the clients keep up; the ratios compare with the floor's process in the same run.`,
+      `History (\`bench/server/history.mjs\`, a process of its own with \`--expose-gc\`, beside a private \`redis-server\`): ${fmt(plan.history.projects)} projects, each seeded with 30 days of hourly samples (every bucket of the 30 d range) before the timing; records spread at random over the projects, the clock a second on each time; the in-process store alone (\`recordNow\`), then \`hub.send\` with and without history (in-process bus, awaited one by one), then through Redis (\`redisBus\`: with history one \`EVALSHA\` adds to the stream and records; without, a plain \`XADD\`), one at a time and 256 in flight. Memory: \`heapUsed + arrayBuffers\` after GC, before and after, over the number of projects; in Redis, \`INFO memory\` \`used_memory\` before and after (the stream's own \`MEMORY USAGE\` taken out of the lines' figure).`,
       `Time per part: ${Object.entries(timings).map(([k, v]) => `${k} ${v} s`).join(', ')}.`,
     );
     return { rows, notes, samples: slim(samples) };

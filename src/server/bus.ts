@@ -1,4 +1,5 @@
 import { ReplayBuffer } from '../core/replay-buffer.js';
+import type { SseBusHistory, SseHistoryOptions } from './history.js';
 import type { SseLogger } from './log.js';
 
 /** One message as the bus carries it: the SSE id it was given, the event name, the JSON text. */
@@ -49,6 +50,12 @@ export interface SseBus {
   readonly status: BusStatus;
   /** Stops reading and lets go of connections. */
   close(): Promise<void>;
+  /**
+   * Optional: a history store kept beside this bus's messages, which the hub uses unless told
+   * otherwise. The Redis bus's lives in Redis and records each message in the same step that
+   * publishes it, so every instance answers the same.
+   */
+  history?(options: SseHistoryOptions): SseBusHistory;
 }
 
 export interface MemoryBusOptions {

@@ -1,3 +1,5 @@
+import { utf8Length } from './bus.js';
+
 /**
  * The part of an incoming request the hub reads. `node:http`'s `IncomingMessage` (also Express's
  * `req` and Fastify's `request.raw`) has it; so does `node:http2`'s compatibility request.
@@ -46,4 +48,20 @@ export function headerValue(value: string | string[] | undefined): string | unde
   const first = Array.isArray(value) ? value[0] : value;
   const trimmed = first?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/**
+ * Answers with a JSON body (`Cache-Control: no-store`) and ends the response; for `HEAD`
+ * (`method`), the headers alone.
+ */
+export function answerJson(res: SseResponse, status: number, body: unknown, headers: Record<string, string> = {}, method = 'GET'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': String(utf8Length(text)),
+    ...headers,
+  });
+  if (method !== 'HEAD') res.write(text);
+  res.end();
 }

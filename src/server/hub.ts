@@ -2,7 +2,19 @@ import { MAX_STRING_LENGTH, isEventType, validateEvent, type EventPayloads, type
 import { memoryBus, utf8Length, type BusMessage, type BusStatus, type SseBus } from './bus.js';
 import { answerPreflight, corsHeaders, type SseCorsOptions } from './cors.js';
 import { formatFrame } from './frame.js';
-import { answerText, headerValue, type SseRequest, type SseResponse } from './http.js';
+import {
+  backfillData,
+  cutAt,
+  historyEntryOf,
+  isHistoryRange,
+  memoryHistory,
+  type HistorySample,
+  type MetricsHistory,
+  type SseBusHistory,
+  type SseHistory,
+  type SseHistoryOptions,
+} from './history.js';
+import { answerJson, answerText, headerValue, type SseRequest, type SseResponse } from './http.js';
 import { quote, throttled, type SseLogger } from './log.js';
 import { SseScope, projectIdOf, requestedProjects, scopeOf, type SseGrant } from './scope.js';
 import { SnapshotCache } from './snapshots.js';
@@ -69,6 +81,17 @@ export interface SseHubOptions {
   /** Extra response headers for the stream. */
   headers?: Record<string, string>;
   /**
+   * What happened before a page opened (default on): the hub records every message it sends —
+   * `metrics_updated` into per-project roll-ups (1 min for 24 h, 10 min for 7 d, 1 h for 30 d) and
+   * the last points, `container_status_changed` and `deployment_progress` into the last deployments'
+   * lines — answers `history()` and `handleHistory()` from it, and sends each client that cannot be
+   * resumed exactly a `backfill` event per project after its snapshot. Where it lives: the bus's own
+   * store when it has one (the Redis bus: in Redis, so every instance answers the same), else this
+   * process. An object sets the bounds and the clock; a store (`SseHistory`) is used as it is;
+   * `false` keeps nothing.
+   */
+  history?: boolean | SseHistoryOptions | SseHistory;
+  /**
    * Receives warnings (dropped clients, a failing snapshot or `authorize`, the bus going down) and,
    * if it has `debug`, a line per resume. Default: warnings to `console.warn`.
    */
@@ -95,6 +118,8 @@ export interface SseHubStats {
   resumed: number;
   /** Snapshots written to clients. */
   snapshots: number;
+  /** `backfill` events written to clients (one per project). */
+  backfills: number;
   /** Calls of the `snapshot` function (shared by the clients of one moment). */
   snapshotCalls: number;
   /** `resync` events: a resume id that could not be served, with no snapshot function. */
@@ -197,6 +222,14 @@ export class SseHub {
   readonly #headers: Record<string, string>;
   readonly #logger: SseLogger;
   readonly #warnDropped: (message: string) => void;
+  readonly #history: SseHistory | undefined;
+  /** The history when it is the bus's own: it publishes and records in one step. */
+  readonly #busHistory: SseBusHistory | undefined;
+  /** Records under way on this instance: a backfill waits for them. */
+  readonly #recording = new Set<Promise<void>>();
+  /** Backfill texts of one moment, shared by the clients that connect in it (like snapshots). */
+  #backfills: { cut: string | undefined; at: number; texts: Map<string, Promise<string | null>>; recent: Promise<string[]> | undefined } | undefined;
+  readonly #backfillReuseMs: number;
 
   readonly #clients = new Set<Client>();
   /** Clients that may see every project. */
@@ -227,6 +260,7 @@ export class SseHub {
     caughtUp: 0,
     resumed: 0,
     snapshots: 0,
+    backfills: 0,
     resyncs: 0,
     unauthorized: 0,
     revoked: 0,
@@ -253,6 +287,17 @@ export class SseHub {
       : undefined;
     this.#cors = options.cors;
     this.#headers = { ...options.headers };
+    this.#backfillReuseMs = Math.max(0, options.snapshotReuseMs ?? 1000);
+    const history = options.history ?? true;
+    if (history === false) {
+      this.#history = undefined;
+    } else if (typeof history === 'object' && typeof (history as SseHistory).record === 'function') {
+      this.#history = history as SseHistory;
+    } else {
+      const bounds = history === true ? {} : (history as SseHistoryOptions);
+      this.#busHistory = this.#bus.history?.(bounds);
+      this.#history = this.#busHistory ?? memoryHistory(bounds);
+    }
   }
 
   /** Streams open now. */
@@ -402,6 +447,14 @@ export class SseHub {
       client.mode = 'catching-up';
       return this.#sendSnapshot(client);
     }
+    if (!this.#snapshots && this.#history) {
+      // No snapshot to stand for the past: the history stands as of the latest message delivered
+      // here, and what comes after it follows live.
+      client.mode = 'catching-up';
+      const cut = this.#lastId ?? this.#bus.status.lastId;
+      await this.#sendBackfill(client, cut);
+      if (!client.closed) this.#goLive(client, cut);
+    }
   }
 
   /**
@@ -425,9 +478,119 @@ export class SseHub {
     formatFrame({ event, data: '' });
     checkMessage(event, data, json, this.#maxMessageBytes);
     await this.#start();
-    const id = await this.#bus.publish(event, json, projectIdOf(data));
+    const history = this.#history;
+    const entry = history ? historyEntryOf(event, data, history.now()) : undefined;
+    let id: string;
+    if (entry && this.#busHistory) {
+      id = await this.#busHistory.publishRecorded(event, json, projectIdOf(data), entry);
+    } else {
+      id = await this.#bus.publish(event, json, projectIdOf(data));
+      if (entry && history) {
+        // Published already: a store that fails is reported, not thrown, or a retry would send it twice.
+        const recorded = history.record(entry, id).catch((error: unknown) => {
+          this.#warnDropped(`${PREFIX} history could not record message ${quote(id, 64)}: ${reasonOf(error)}`);
+        });
+        this.#recording.add(recorded);
+        await recorded;
+        this.#recording.delete(recorded);
+      }
+    }
     this.#stats.sent += 1;
     return id;
+  }
+
+  /**
+   * The metrics roll-ups of one project over `range` (`24h`, `7d` or `30d`) as of the history's
+   * clock: the buckets that hold data, oldest first. `null` for a project with nothing recorded in
+   * 30 days, or with history off. Throws a `TypeError` for another range; rejects when the store
+   * cannot answer (Redis unreachable). Filter by viewer yourself, or use `handleHistory`.
+   */
+  async history(projectId: string, range: string): Promise<MetricsHistory | null> {
+    if (!isHistoryRange(range)) throw new TypeError(`range must be one of 24h, 7d, 30d, not ${quote(range, 40)}`);
+    const history = this.#history;
+    if (!history) return null;
+    await this.#start();
+    return history.query(projectId, range, history.now());
+  }
+
+  /**
+   * Adds metrics samples of the past to a project's history (its roll-ups and last points), each at
+   * the `time` it carries, oldest first: to carry history over from another system, or for a demo.
+   * Throws a `TypeError` for a sample that is not finite numbers, and an `Error` with history off.
+   */
+  async seedHistory(projectId: string, samples: readonly HistorySample[]): Promise<void> {
+    if (typeof projectId !== 'string' || projectId === '') throw new TypeError('seedHistory(): projectId must be a non-empty string');
+    const history = this.#history;
+    if (!history) throw new Error('seedHistory(): this hub keeps no history (history: false)');
+    await this.#start();
+    await history.seed(projectId, samples);
+  }
+
+  /** Forgets what history keeps of a project (a deleted one). */
+  async forgetHistory(projectId: string): Promise<void> {
+    if (!this.#history) return;
+    await this.#start();
+    await this.#history.forget(projectId);
+  }
+
+  /**
+   * Answers `GET …/projects/:id/metrics?range=24h|7d|30d` with `history()` as JSON, authorized like
+   * the stream: 401 when `authorize` refuses the viewer, 500 when it throws, 404 for a project the
+   * viewer may not see or that has no history, 400 for a bad `range`, 503 when the store cannot
+   * answer; CORS as for the stream, `Cache-Control: no-store`. The project is `projectId` when
+   * given, else the path segment after `projects`. The promise never rejects.
+   */
+  handleHistory(req: SseRequest, res: SseResponse, projectId?: string): Promise<void> {
+    return this.#serveHistory(req, res, projectId).catch((error: unknown) => {
+      this.#logger.warn(`${PREFIX} serving ${describeRequest(req)} failed: ${reasonOf(error)}`);
+      if (!res.destroyed) res.destroy();
+    });
+  }
+
+  async #serveHistory(req: SseRequest, res: SseResponse, given: string | undefined): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'OPTIONS') return answerPreflight(req, res, this.#cors, ['GET', 'HEAD', 'OPTIONS']);
+    if (method !== 'GET' && method !== 'HEAD') return answerJson(res, 405, { error: 'Method not allowed' }, { Allow: 'GET, HEAD, OPTIONS' }, method);
+    const cors = corsHeaders(req, this.#cors);
+    if (cors === null) return answerJson(res, 403, { error: 'Cross-origin requests from this origin are not allowed' }, { Vary: 'Origin' }, method);
+    let scope: SseScope | null;
+    try {
+      scope = await this.scopeOf(req);
+    } catch (error) {
+      this.#logger.warn(`${PREFIX} authorize() failed for ${describeRequest(req)}: ${reasonOf(error)}; answered 500`);
+      if (!res.destroyed) answerJson(res, 500, { error: 'Authorization failed' }, cors, method);
+      return;
+    }
+    if (res.destroyed) return;
+    if (scope === null || (scope.expiresAt !== undefined && scope.expiresAt <= Date.now())) {
+      this.#stats.unauthorized += 1;
+      return answerJson(res, 401, { error: 'Unauthorized' }, cors, method);
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://hub.invalid');
+    } catch {
+      return answerJson(res, 400, { error: 'Bad request URL' }, cors, method);
+    }
+    const projectId = given ?? projectOfHistoryPath(url.pathname);
+    // Outside the viewer's scope a project does not exist: the same 404 as an unknown one.
+    const notFound = () => answerJson(res, 404, { error: `No metrics history for project ${JSON.stringify((projectId ?? '').slice(0, 256))}` }, cors, method);
+    if (projectId === undefined || !scope.allows(projectId)) return notFound();
+    const range = url.searchParams.get('range');
+    if (!isHistoryRange(range)) {
+      return answerJson(res, 400, { error: `range must be one of 24h, 7d, 30d${range === null ? '' : `, not ${JSON.stringify(range.slice(0, 40))}`}` }, cors, method);
+    }
+    let history: MetricsHistory | null;
+    try {
+      history = await this.history(projectId, range);
+    } catch (error) {
+      this.#warnDropped(`${PREFIX} history could not answer ${describeRequest(req)}: ${reasonOf(error)}; answered 503`);
+      if (!res.destroyed) answerJson(res, 503, { error: 'Metrics history is unavailable right now; retry later' }, { ...cors, 'Retry-After': '5' }, method);
+      return;
+    }
+    if (res.destroyed) return;
+    if (history === null) return notFound();
+    answerJson(res, 200, history, cors, method);
   }
 
   /** Sends a comment (`: text`) to every live client: not a message, not kept, carries no id. */
@@ -847,6 +1010,8 @@ export class SseHub {
     }
     this.#stats.snapshots += 1;
     this.#put(client, taken.text, taken.asOf);
+    await this.#sendBackfill(client, taken.asOf);
+    if (client.closed) return;
     // The snapshot stands for the state as of `asOf`: what came after it follows, from the bus. With
     // no `asOf` (a bus that could not say where it stood), only what arrived since it was asked.
     if (taken.asOf === undefined) this.#goLive(client, undefined);
@@ -857,14 +1022,82 @@ export class SseHub {
    * A resume id the bus cannot serve, and no snapshot to send: the client is told, with a `resync`
    * event carrying the id it asked for, and goes on from the latest message.
    */
-  #resync(client: Client, resumeId: string): void {
+  async #resync(client: Client, resumeId: string): Promise<void> {
     this.#stats.resyncs += 1;
     const data = JSON.stringify({ reason: 'resume-id-not-held', lastEventId: resumeId.slice(0, 256) });
     // Its id moves the client on, so its next reconnect resumes from here; messages that came in
     // while the bus was asked carry their own.
     const id = client.queue.length === 0 ? this.#lastId : undefined;
     this.#put(client, formatFrame({ id, event: 'resync', data }), id);
-    this.#goLive(client, undefined);
+    if (!this.#history) {
+      this.#goLive(client, undefined);
+      return;
+    }
+    // The history stands as of the latest message delivered here; what came after follows.
+    const cut = this.#lastId ?? this.#bus.status.lastId;
+    await this.#sendBackfill(client, cut);
+    if (!client.closed) this.#goLive(client, cut);
+  }
+
+  // --- Backfill -----------------------------------------------------------------------------------
+
+  /**
+   * Writes a `backfill` event for each project of the client's scope that has history, cut at
+   * `cut` (what came later follows in the catch-up). A store that cannot answer costs the client
+   * its history, not its stream: a warning says so.
+   */
+  async #sendBackfill(client: Client, cut: string | undefined): Promise<void> {
+    if (!this.#history) return;
+    let texts: (string | null)[];
+    try {
+      texts = await this.#backfillTexts(client.scope, cut);
+    } catch (error) {
+      this.#warnDropped(`${PREFIX} history could not be read for ${client.label}: ${reasonOf(error)}; it gets no backfill`);
+      return;
+    }
+    if (client.closed) return;
+    for (const text of texts) {
+      if (text === null) continue;
+      this.#stats.backfills += 1;
+      this.#put(client, text);
+    }
+  }
+
+  /** The backfill texts for a scope, built once per project and moment and shared. */
+  async #backfillTexts(scope: SseScope, cut: string | undefined): Promise<(string | null)[]> {
+    const history = this.#history as SseHistory;
+    // Records this instance has under way come first: they may be at or before the cut.
+    if (this.#recording.size > 0) await Promise.all(this.#recording);
+    const now = Date.now();
+    let shared = this.#backfills;
+    if (!shared || shared.cut !== cut || now - shared.at > this.#backfillReuseMs) {
+      shared = this.#backfills = { cut, at: now, texts: new Map(), recent: undefined };
+    }
+    const limit = history.bounds.backfillProjects;
+    let ids: string[];
+    if (scope.projects !== null && scope.projects.size <= limit) {
+      ids = [...scope.projects];
+    } else {
+      // More projects than a connection gets history for: the most recently recorded ones.
+      shared.recent ??= history.projects(limit);
+      ids = (await shared.recent).filter((id) => scope.allows(id));
+    }
+    const missing = ids.filter((id) => !shared.texts.has(id));
+    if (missing.length > 0) {
+      const read = history.kept(missing).then((kept) => {
+        const byId = new Map(kept.map((item) => [item.projectId, item]));
+        return (id: string) => {
+          const item = byId.get(id);
+          return item ? formatFrame({ event: 'backfill', data: backfillData(cutAt(item, cut, (a, b) => this.#bus.compare(a, b))) }) : null;
+        };
+      });
+      // A failed read is not kept: the next client asks again.
+      read.catch(() => {
+        if (this.#backfills === shared) this.#backfills = undefined;
+      });
+      for (const id of missing) shared.texts.set(id, read.then((textOf) => textOf(id)));
+    }
+    return Promise.all(ids.map((id) => shared.texts.get(id)!));
   }
 
   // --- Timers -------------------------------------------------------------------------------------
@@ -950,6 +1183,17 @@ function reasonOf(error: unknown): string {
   return quote(error instanceof Error ? error.message : String(error), 300);
 }
 
+/** The project of a `…/projects/:id/metrics` path, decoded; `undefined` for another path. */
+function projectOfHistoryPath(pathname: string): string | undefined {
+  const match = /\/projects\/([^/]+)\/metrics\/?$/.exec(pathname);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A request as a log line may show it: method, path (escaped, cut) and address. */
 function describeRequest(req: SseRequest): string {
   return `${req.method ?? 'GET'} ${quote(req.url ?? '', 120)} from ${quote(req.socket?.remoteAddress ?? 'unknown', 64)}`;
@@ -959,7 +1203,9 @@ function describeRequest(req: SseRequest): string {
  * Creates an `SseHub`. Options and defaults: the in-process bus keeping 1000 messages (8 MiB),
  * every project to everyone (no `authorize`), `heartbeatMs` 15000, `retryMs` 2000,
  * `maxBufferedBytes` 1 MiB per client for up to `slowClientMs` 10000, `maxQueuedBytes` 256 MiB per
- * process, no snapshot, warnings to `console.warn`.
+ * process, no snapshot, history kept (in this process, or in Redis with the Redis bus: 5
+ * deployments of up to 1000 lines and 256 KiB each, 120 last points per project), warnings to
+ * `console.warn`.
  */
 export function createSseHub(options: SseHubOptions = {}): SseHub {
   return new SseHub(options);

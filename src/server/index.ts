@@ -3,7 +3,9 @@
  * HTTP server — `node:http`, Express, Fastify — with no dependency beyond Node itself.
  *
  * - `createSseHub(options)` → an `SseHub`: `handle(req, res)` for the stream, `send(event, data)`,
- *   `reauthorize()`, `scopeOf(req)` to filter REST answers, `stats`, `close()`.
+ *   `reauthorize()`, `scopeOf(req)` to filter REST answers, `history(projectId, range)` and
+ *   `handleHistory(req, res)` for the metrics roll-ups, `seedHistory()`, `stats`, `close()`.
+ * - `memoryHistory()`: the in-process history store (the default with the in-process bus).
  * - `memoryBus()`: the in-process bus (the default); `redisBus()` is in `…/server/redis`.
  * - `corsHeaders` / `answerPreflight`: the CORS rules of the stream, for the REST endpoints beside it.
  * - `formatFrame(frame)` / `formatComment(text)`: the text of one SSE block, for a hand-written stream.
@@ -18,5 +20,24 @@ export { MemoryBus, memoryBus } from './bus.js';
 export type { BusMessage, BusStatus, MemoryBusOptions, SseBus } from './bus.js';
 export { answerPreflight, corsHeaders } from './cors.js';
 export type { SseCorsOptions } from './cors.js';
+export { HISTORY_RESOLUTIONS, MemoryHistory, isHistoryRange, memoryHistory } from './history.js';
+export type {
+  DeploymentOutcome,
+  HistoryBounds,
+  HistoryEntry,
+  HistoryRange,
+  HistoryResolution,
+  HistorySample,
+  HistoryStat,
+  KeptDeployment,
+  KeptHistory,
+  KeptLine,
+  KeptPoint,
+  MetricsHistory,
+  MetricsHistoryPoint,
+  SseBusHistory,
+  SseHistory,
+  SseHistoryOptions,
+} from './history.js';
 export { formatFrame, formatComment } from './frame.js';
 export type { SseFrame } from './frame.js';

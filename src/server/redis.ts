@@ -7,10 +7,17 @@
  * import { createSseHub } from '@clouddeploy/live-elements/server';
  * import { redisBus } from '@clouddeploy/live-elements/server/redis';
  * const hub = createSseHub({ bus: redisBus({ url: process.env.REDIS_URL }), authorize, snapshot });
+ *
+ * The hub's history (metrics roll-ups, last points, deployments' lines) then lives in Redis too,
+ * with no more wiring: see `RedisHistory`.
  */
 import { createClient, type RedisClientOptions } from 'redis';
 import type { BusMessage, BusStatus, SseBus } from './bus.js';
+import type { SseBusHistory, SseHistoryOptions } from './history.js';
 import { quote, type SseLogger } from './log.js';
+import { RedisHistory } from './redis-history.js';
+
+export { RedisHistory } from './redis-history.js';
 
 export interface RedisBusOptions {
   /** The Redis server (default `redis://127.0.0.1:6379`). */
@@ -30,13 +37,18 @@ export interface RedisBusOptions {
   reconnectMaxMs?: number;
   /** More node-redis client options (credentials, TLS, …); `url` above wins. */
   clientOptions?: Omit<RedisClientOptions, 'url'>;
+  /**
+   * Where the hub's history lives in Redis: the start of its keys (default `<stream>:history`).
+   * Hubs on the same stream share it.
+   */
+  historyPrefix?: string;
 }
 
 /** The part of a node-redis client this bus uses. */
 interface Connection {
   readonly isReady: boolean;
   connect(): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
+  sendCommand(args: string[], options?: { typeMapping?: Record<number, unknown> }): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -104,6 +116,7 @@ export class RedisBus implements SseBus {
   readonly #maxLen: number;
   readonly #batch: number;
   readonly #blockMs: number;
+  readonly #historyPrefix: string;
   readonly #writer: Connection;
   readonly #reader: Connection;
   #deliver: ((message: BusMessage) => void) | undefined;
@@ -122,6 +135,7 @@ export class RedisBus implements SseBus {
     this.#maxLen = Math.max(1, Math.floor(options.maxLen ?? 10000));
     this.#batch = Math.max(1, Math.floor(options.batchSize ?? 500));
     this.#blockMs = Math.max(1, Math.floor(options.blockMs ?? 5000));
+    this.#historyPrefix = options.historyPrefix ?? `${this.#stream}:history`;
     const reconnectMax = Math.max(100, options.reconnectMaxMs ?? 5000);
     const client = createClient({
       ...options.clientOptions,
@@ -193,6 +207,14 @@ export class RedisBus implements SseBus {
     const entries = (await this.#writer.sendCommand(['XRANGE', this.#stream, afterId, '+', 'COUNT', String(count + 1)])) as Entry[];
     if (entries.length === 0 || entries[0]![0] !== afterId) return null;
     return entries.slice(1).map(toMessage);
+  }
+
+  /**
+   * History in Redis beside the stream (the hub takes it by itself): one script per message adds
+   * it to the stream and records it, on the bus's connection. See `RedisHistory`.
+   */
+  history(options: SseHistoryOptions = {}): SseBusHistory {
+    return new RedisHistory(this.#writer, { stream: this.#stream, maxLen: this.#maxLen, prefix: this.#historyPrefix, url: this.#url }, options);
   }
 
   compare(a: string, b: string): number {

@@ -110,9 +110,14 @@ for (const [kind, make] of Object.entries(kinds)) {
       client.close();
 
       const lost = sseClient(port, '/events?grant=b', { lastId: 'not-an-id' });
-      await until(() => lost.messages.length === 1, 'snapshot');
+      // The snapshot, then the history of the projects it may see (`backfill`).
+      await until(() => lost.messages.length >= 1, 'snapshot');
       assert.equal(lost.messages[0].event, 'snapshot');
       assert.deepEqual(JSON.parse(lost.messages[0].data), { projects: [{ projectId: 'b', status: 'error' }] });
+      for (const message of lost.messages.slice(1)) {
+        assert.equal(message.event, 'backfill');
+        assert.equal(JSON.parse(message.data).projectId, 'b', 'only the history this viewer may see');
+      }
       lost.close();
     });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import { once } from 'node:events';
 import { createSseHub } from '../../dist/server/index.js';
-import { sseClient, until } from './sse-client.mjs';
+import { fetchOnce, sseClient, until } from './sse-client.mjs';
 
 const servers = [];
 const clients = [];
@@ -41,19 +41,6 @@ function open(port, path = '/events', options) {
   return client;
 }
 
-/** One plain request; resolves with status, headers and body. */
-function fetchOnce(port, path, { method = 'GET', headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** `authorize` from the URL: `?grant=a,b`, `?grant=*`, no grant → refused. */
 const grantFromUrl = (req) => {

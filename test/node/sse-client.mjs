@@ -3,6 +3,22 @@
 // the server against the protocol itself.
 import { request } from 'node:http';
 
+/** One plain request; resolves with status, headers, body and, for a JSON answer, its value. */
+export function fetchOnce(port, path, { method = 'GET', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body, json: body && res.headers['content-type']?.startsWith('application/json') ? JSON.parse(body) : undefined }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Parses complete blocks out of `buffer`; returns [blocks, rest]. */
 export function takeBlocks(buffer) {
   const blocks = [];

@@ -20,3 +20,24 @@ void hub.send('container_status_changed', { projectId: 'web-1', oldStatus: 'stop
 createSseHub({ authorize: () => ({ project: 'web-1' }) });
 // @ts-expect-error: the id is not ready at once
 export const id: string = hub.send('build_note', {});
+
+// History: the roll-ups, the REST handler beside the stream, seeding, a store's bounds and clock.
+import { memoryHistory, type MetricsHistory, type HistoryRange, type SseHistory } from '@clouddeploy/live-elements/server';
+createServer((req, res) => void (req.url?.includes('/metrics') ? hub.handleHistory(req, res) : hub.handle(req, res)));
+export const week: Promise<MetricsHistory | null> = hub.history('web-1', '7d');
+export const meanCpu = week.then((history) => history?.points[0]?.cpu.mean);
+export const seeded: Promise<void> = hub.seedHistory('web-1', [{ time: Date.now() - 3_600_000, cpu: 12.5, memory: 256, requests: 1200 }]);
+export const backfills: number = hub.stats.backfills;
+const range: HistoryRange = '30d';
+void range;
+const store: SseHistory = memoryHistory({ deployments: 5, lines: 1000, lineBytes: 256 * 1024, points: 120, now: () => Date.now() });
+createSseHub({ history: store });
+createSseHub({ history: { points: 60 } });
+createSseHub({ history: false });
+// @ts-expect-error: not a range
+const badRange: HistoryRange = '1y';
+void badRange;
+// @ts-expect-error: a sample carries its time
+void hub.seedHistory('web-1', [{ cpu: 1, memory: 1, requests: 1 }]);
+// @ts-expect-error: bounds are numbers
+createSseHub({ history: { lines: 'many' } });
