@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { markMatches, matcher, parseAnsi, stripAnsi } from '../src/live-logs-viewer/ansi.js';
+import { markMatches, parseAnsi } from '../src/live-logs-viewer/ansi.js';
+import { matcher, stripAnsi } from '../src/live-logs-viewer/text.js';
 import './helpers.js';
 
 const runs = (message: string) => parseAnsi(message).runs.map((r) => [r.text, r.cls]);

@@ -7,6 +7,10 @@ import type { SseProvider } from '../src/sse-provider/sse-provider.js';
 import type { LogLevel } from '../src/core/protocol.js';
 import type { LiveStore } from '../src/core/store.js';
 import { frames, nextFrame, until } from './helpers.js';
+import { ManualClock, MockBackend } from '../src/mock/index.js';
+
+const time = (second: number) =>
+  new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.UTC(2026, 0, 1, 12, 0, second));
 
 type Viewer = LiveLogsViewer;
 
@@ -177,6 +181,8 @@ describe('<live-logs-viewer>', () => {
       expect(messages(el)[1]).to.equal('<script>window.__logsXss=2</script>');
       el.filter = 'script';
       await settle(el);
+      // Highlighting loads with the colours part the first time a match shows.
+      await until(() => parts(el, 'match').length > 0);
       expect(el.shadowRoot!.querySelector('img, script, b')).to.equal(null);
       expect(parts(el, 'match').map((m) => m.textContent)).to.deep.equal(['script', 'script']);
       expect(w.__logsXss).to.equal(undefined);
@@ -188,6 +194,9 @@ describe('<live-logs-viewer>', () => {
       }));
       const el = await viewer(html`<live-logs-viewer .entries=${list}></live-logs-viewer>`);
       const message = part(el, 'message')!;
+      // Until the colours part has loaded the codes are stripped; then the colours show.
+      expect(message.textContent).to.equal('red plain bold green x256end');
+      await until(() => parts(el, 'ansi').length > 0);
       expect(message.textContent).to.equal('red plain bold green x256end');
       expect(message.textContent).to.not.match(/[\x00-\x08\x0b-\x1f\x7f]/);
       const spans = parts(el, 'ansi');
@@ -536,6 +545,91 @@ describe('<live-logs-viewer>', () => {
       for (let i = 0; i < 10; i++) push(store, 'web', `more ${i}`);
       await settle(el);
       expect(text(el, 'announcer'), 'held back for a few seconds').to.equal('30 new log entries');
+    });
+  });
+
+  describe('history and deployments', () => {
+    const at = (second: number) => new Date(T0 + second * 1000).toISOString();
+    const backfill = {
+      projectId: 'web',
+      metrics: [],
+      deployments: [
+        { id: '1', startedAt: at(-600), endedAt: at(-540), outcome: 'succeeded', dropped: 0, lines: [{ id: '2', message: 'older deploy ok', level: 'success', timestamp: at(-550) }] },
+        {
+          id: '3',
+          startedAt: at(-60),
+          endedAt: at(-30),
+          outcome: 'failed',
+          dropped: 0,
+          lines: [
+            { id: '4', message: 'Building image', level: 'info', timestamp: at(-59) },
+            { id: '5', message: 'npm ERR! missing script: build', level: 'error', timestamp: at(-31) },
+          ],
+        },
+      ],
+    };
+
+    async function onMock(): Promise<{ el: Viewer; backend: MockBackend; provider: SseProvider }> {
+      const clock = new ManualClock(T0);
+      const backend = new MockBackend({ clock, autoplay: false, projects: [{ projectId: 'web', status: 'error' }] });
+      const provider = await fixture<SseProvider>(html`<sse-provider .mockBackend=${backend}><live-logs-viewer project-id="web"></live-logs-viewer></sse-provider>`);
+      await until(() => {
+        clock.advance(1);
+        return provider.state === 'open';
+      });
+      const el = provider.querySelector('live-logs-viewer')!;
+      await settle(el);
+      return { el, backend, provider };
+    }
+
+    it('shows the lines a backfill carries as history, then live ones after them, once each', async () => {
+      const { el, backend, provider } = await onMock();
+      const applied = oneEvent(provider, 'backfill');
+      backend.emitRaw({ event: 'backfill', data: JSON.stringify(backfill), id: null });
+      expect((await applied).detail.deployments).to.have.length(2);
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['Building image', 'npm ERR! missing script: build']);
+      expect(rows(el).every((row) => row.part.contains('row-history'))).to.equal(true);
+      expect(rows(el)[0].textContent).to.contain('Earlier:');
+      expect(text(el, 'history-note')).to.equal('Lines with a dotted edge are from before this page opened');
+      backend.emit('container_status_changed', { projectId: 'web', newStatus: 'deploying', timestamp: at(1) });
+      backend.emit('deployment_progress', { projectId: 'web', message: 'Retrying', level: 'info', timestamp: at(2) });
+      await settle(el);
+      // A new deployment: the failed one moves to the picker, the log starts afresh.
+      expect(messages(el)).to.deep.equal(['Retrying']);
+      expect(rows(el)[0].part.contains('row-history')).to.equal(false);
+      expect(part(el, 'history-note')).to.equal(null);
+      const picker = part(el, 'deployment') as HTMLSelectElement;
+      expect([...picker.options].map((option) => option.textContent!.trim())).to.deep.equal([
+        `Current deployment (${time(1)})`,
+        `Deployment of ${time(-60)} · failed`,
+        `Deployment of ${time(-600)} · succeeded`,
+      ]);
+      await expect(el).to.be.accessible();
+      picker.value = picker.options[1].value;
+      picker.dispatchEvent(new Event('change'));
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['Building image', 'npm ERR! missing script: build']);
+      expect(part(el, 'streaming')).to.equal(null);
+      // Live lines of the current deployment do not leak into the one being read.
+      backend.emit('deployment_progress', { projectId: 'web', message: 'Still retrying', level: 'info', timestamp: at(3) });
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['Building image', 'npm ERR! missing script: build']);
+      picker.value = picker.options[0].value;
+      picker.dispatchEvent(new Event('change'));
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['Retrying', 'Still retrying']);
+    });
+
+    it('drops a malformed backfill with a reason and keeps the log it had', async () => {
+      const { el, backend, provider } = await onMock();
+      backend.emit('deployment_progress', { projectId: 'web', message: 'kept', level: 'info', timestamp: at(1) });
+      const invalid = oneEvent(provider, 'sse-invalid-event');
+      backend.emitRaw({ event: 'backfill', data: JSON.stringify({ ...backfill, deployments: [{ startedAt: at(0), lines: [{ message: 1, level: 'info' }] }] }) });
+      expect((await invalid).detail).to.deep.equal({ type: 'backfill', reason: 'deployments[0]: lines[0]: field "message" must be a string' });
+      await settle(el);
+      expect(messages(el)).to.deep.equal(['kept']);
+      expect(provider.stats.rejected).to.equal(1);
     });
   });
 

@@ -102,6 +102,9 @@ describe('<sse-indicator>', () => {
 
     it('shows the endpoint, the four event types with one line each, and no frequency controls', async () => {
       const el = await indicator(CASES[1]);
+      // The lines that explain each event load when the popover first opens.
+      (part(el, 'trigger') as HTMLElement).click();
+      await until(() => text(part(el, 'note')) !== '', 'the popover texts to load');
       expect(text(part(el, 'endpoint'))).to.equal('GET /api/containers/events');
       const events = parts(el, 'event');
       expect(events.map((e) => text(e.querySelector('[part~="event-name"]')))).to.deep.equal(EVENT_TYPES);
@@ -114,6 +117,8 @@ describe('<sse-indicator>', () => {
       const wrapper = await fixture<HTMLDivElement>(html`<div lang="es"><sse-indicator state="open" url="/x"></sse-indicator></div>`);
       const el = wrapper.querySelector('sse-indicator')!;
       await el.updateComplete;
+      (part(el, 'trigger') as HTMLElement).click();
+      await until(() => text(part(el, 'note')) !== '', 'the popover texts to load');
       expect(text(parts(el, 'event-text')[3])).to.equal('Un contenedor se pausó por inactividad.');
       expect(text(parts(el, 'section-title')[0])).to.equal('Eventos');
     });

@@ -7,7 +7,11 @@
  * nearest of the 16 palette colours. Every other escape sequence (cursor moves, OSC titles and
  * hyperlinks, DCS…) and every other control character except tab and newline is removed, so raw
  * escape codes are never shown.
+ *
+ * The viewer loads this part lazily, the first time it shows a message with escape codes or a
+ * filter match: until then such a message shows with its codes stripped.
  */
+import { CONTROL, NEEDS_PARSE } from './text.js';
 
 /** A run of text with one set of SGR attributes. */
 export interface AnsiRun {
@@ -28,20 +32,6 @@ export interface MessagePiece {
   cls: string;
   match: boolean;
 }
-
-// C0 controls other than tab and newline, DEL, and the C1 range.
-const NEEDS_PARSE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
-
-/**
- * One escape sequence or control character, read the way a terminal reads it:
- * - a control sequence (`ESC [` or its C1 form): parameter bytes, intermediate bytes and a final
- *   byte, captured; a byte outside the final range ends the sequence without being consumed;
- * - a control string (OSC `ESC ]`, DCS `ESC P`, SOS, PM, APC, or their C1 forms) up to BEL or ST;
- * - any other escape: intermediate bytes, then one character;
- * - any other control character.
- * Each ends at the end of the message if it is cut short.
- */
-const CONTROL = /(?:\x1b\[|\x9b)([0-?]*)([ -\/]*)([@-~]?)|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^]*?(?:[\x07\x9c]|\x1b\\|$)|\x1b[ -\/]*[^]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 /** Parses `message`; a message with no control characters costs one regular-expression test. */
 export function parseAnsi(message: string): ParsedMessage {
@@ -70,16 +60,6 @@ export function parseAnsi(message: string): ParsedMessage {
   }
   emit(message.length);
   return { runs, text };
-}
-
-/** The message with every escape sequence and control character (but tab and newline) removed. */
-export function stripAnsi(message: string): string {
-  return NEEDS_PARSE.test(message) ? message.replace(CONTROL, '') : message;
-}
-
-/** True when the message holds something `stripAnsi` would remove. */
-export function hasControls(message: string): boolean {
-  return NEEDS_PARSE.test(message);
 }
 
 interface SgrState {
@@ -199,16 +179,6 @@ function fromRgb(r: number, g: number, b: number): number {
     }
   }
   return best;
-}
-
-/**
- * A case-insensitive matcher for a plain (non-regex) query; undefined for an empty query. Pass
- * `'giu'` for a pattern to find every match with (stateful), `'iu'` for one to `test` with.
- */
-export function matcher(query: string, flags: 'iu' | 'giu' = 'iu'): RegExp | undefined {
-  const trimmed = query.trim();
-  if (!trimmed) return undefined;
-  return new RegExp(trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../core/store.js';
-import { stripAnsi } from './ansi.js';
+import { stripAnsi } from './text.js';
 import type { LogSource } from './log-index.js';
 
 export type ExportFormat = 'log' | 'jsonl';

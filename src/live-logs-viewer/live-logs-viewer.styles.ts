@@ -219,6 +219,29 @@ export const styles = [
       border-left-color: var(--_logs-error);
       background: color-mix(in srgb, var(--_logs-error) 7%, transparent);
     }
+    /* Lines from before the page opened: a dotted edge, and a rule where the live ones begin. */
+    .row.history {
+      border-left-style: dotted;
+    }
+    .row.history:not(.warning, .error) {
+      border-left-color: var(--_text-muted);
+    }
+    .row.history + .row:not(.history) {
+      box-shadow: inset 0 1px 0 var(--_accent);
+    }
+    [part~='history-note'] {
+      color: var(--_text-muted);
+    }
+    [part~='deployment'] {
+      height: 28px;
+      max-width: 18rem;
+      border: 1px solid var(--_logs-border);
+      border-radius: 6px;
+      background: var(--_logs-surface);
+      color: var(--_text);
+      font: inherit;
+      font-size: 12.5px;
+    }
     .ts {
       flex: none;
       color: var(--_text-muted);

@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
-import type { LogEntry } from '../core/store.js';
+import type { LogEntry, PastDeployment } from '../core/store.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
-import { hasControls, markMatches, matcher, parseAnsi, stripAnsi, type ParsedMessage } from './ansi.js';
+import type { ParsedMessage } from './ansi.js';
+import { hasControls, matcher, stripAnsi } from './text.js';
 import { downloadText, exportEntries, exportFilename, type ExportFormat } from './export.js';
 import { LogFollow, type LogWindow, type RowBox } from './log-follow.js';
 import type { LogPredicate, LogSource } from './log-index.js';
@@ -51,8 +52,13 @@ const TIME_FORMAT: Intl.DateTimeFormatOptions = {
   hourCycle: 'h23',
 };
 const STOP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
+const DEPLOY_TIME: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
 let presentationalSeq = 0;
+
+/** Colours and match highlighting, loaded the first time a row needs them (one load for the page). */
+let colours: typeof import('./ansi.js') | undefined;
+let coloursLoading: Promise<unknown> | undefined;
 
 /**
  * Deployment logs, live: virtualized rows over the bounded log the provider holds, following the
@@ -76,6 +82,10 @@ let presentationalSeq = 0;
  *
  * Timestamps are shown by default; the `hide-timestamps` attribute hides them.
  *
+ * With `project-id`, the log is the project's current (or last) deployment: a deployment that
+ * starts moves the previous one's lines to a picker of earlier deployments. Lines the backend kept
+ * from before the page opened (a `backfill`) are marked as such, and the live ones follow them.
+ *
  * @tagname live-logs-viewer
  * @summary Live deployment logs with follow, filters, ANSI colours, export and virtualized rows.
  *
@@ -86,6 +96,7 @@ let presentationalSeq = 0;
  * @csspart toolbar - The bar of filters and actions above the log.
  * @csspart levels - The group of level filter buttons.
  * @csspart level-toggle - Each level filter button (also `level-toggle-info`, `-success`, `-warning`, `-error`).
+ * @csspart deployment - The deployment picker (current or an earlier one), shown once a project has earlier deployments.
  * @csspart search-field - The label around the text filter.
  * @csspart search - The text filter input.
  * @csspart actions - The group of wrap, timestamps, export and clear buttons.
@@ -97,7 +108,7 @@ let presentationalSeq = 0;
  * @csspart body - The box around the log and the jump button.
  * @csspart log - The scrolling log region (`role="log"`).
  * @csspart rows - The block holding the rendered rows.
- * @csspart row - One entry (also `row-info`, `row-success`, `row-warning`, `row-error`).
+ * @csspart row - One entry (also `row-info`, `row-success`, `row-warning`, `row-error`, and `row-history` for a line from before the page opened).
  * @csspart timestamp - An entry's time.
  * @csspart level - An entry's level tag.
  * @csspart project - An entry's project tag (all-projects view).
@@ -110,6 +121,7 @@ let presentationalSeq = 0;
  * @csspart counter - The entry counter.
  * @csspart streaming - The "Streaming" badge.
  * @csspart streaming-dot - The badge's dot.
+ * @csspart history-note - Says that marked lines are from before the page opened (while the log starts with such lines).
  * @csspart announcer - The visually hidden polite summary of new entries.
  *
  * @cssproperty [--logs-height=320px] - Height of the log region when the element's height is not set; with a set height, the log fills it.
@@ -195,6 +207,9 @@ export class LiveLogsViewer extends LitElement {
   #announcements = 0;
   #announcement = '';
   #parsed = new Map<LogEntry, ParsedMessage>();
+  #waitingForColours = false;
+  /** The earlier deployment shown instead of the current one. */
+  #past: PastDeployment | undefined;
 
   /** The project whose log to show; without it (under a provider) every project's entries are shown. */
   projectId?: string;
@@ -249,7 +264,10 @@ export class LiveLogsViewer extends LitElement {
     this.#dirty = false;
     this.#passes = this.#passPending ? this.#passes + 1 : 0;
     this.#passPending = false;
-    if (changed.has('projectId')) this.#live.sync();
+    if (changed.has('projectId')) {
+      this.#live.sync();
+      this.#past = undefined;
+    }
     if (changed.has('entries')) this.#adoptEntries();
     const follow = this.#follow;
     follow.streamingTimeout = this.streamingTimeout;
@@ -396,6 +414,12 @@ export class LiveLogsViewer extends LitElement {
     this.download((event.currentTarget as HTMLElement).dataset.format === 'jsonl' ? 'jsonl' : 'log');
   }
 
+  #onDeploymentChange(event: Event): void {
+    const { value } = event.target as HTMLSelectElement;
+    this.#past = value ? this.#pastDeployments()[Number(value)] : undefined;
+    this.#refresh();
+  }
+
   #onClearClick(): void {
     this.clear();
   }
@@ -442,13 +466,18 @@ export class LiveLogsViewer extends LitElement {
 
   #source(): LogSource {
     const store = this.#live.store;
+    if (this.#past) return this.#past.entries;
     return store ? store.logs(this.projectId || undefined) : this.#presentational;
   }
 
   /** What the source stands for: the same key with a new source object is the same log carrying on. */
   #sourceKey(): unknown {
     const store = this.#live.store;
-    return store ? `${this.projectId || ''}` : this.#presentationalKey;
+    return this.#past ?? (store ? `${this.projectId || ''}` : this.#presentationalKey);
+  }
+
+  #pastDeployments(): readonly PastDeployment[] {
+    return (this.projectId && this.#live.store?.getProject(this.projectId)?.pastDeployments) || [];
   }
 
   /** Renders again for something that is not a property: a scroll, a size, the follow state, time. */
@@ -487,10 +516,21 @@ export class LiveLogsViewer extends LitElement {
     });
   }
 
-  #parse(entry: LogEntry): ParsedMessage {
+  #parse(entry: LogEntry, ansi: typeof import('./ansi.js')): ParsedMessage {
     let parsed = this.#parsed.get(entry);
-    if (!parsed) this.#parsed.set(entry, (parsed = parseAnsi(entry.message)));
+    if (!parsed) this.#parsed.set(entry, (parsed = ansi.parseAnsi(entry.message)));
     return parsed;
+  }
+
+  /** The colours part, or undefined while it loads (this view renders again once it has). */
+  #colours(): typeof import('./ansi.js') | undefined {
+    if (!colours && !this.#waitingForColours) {
+      this.#waitingForColours = true;
+      // A failed load leaves messages stripped of their codes, without colours or highlights.
+      coloursLoading ??= import('./ansi.js').then((module) => (colours = module), () => undefined);
+      void coloursLoading.then(() => this.#refresh());
+    }
+    return colours;
   }
 
   // ---- rendering -----------------------------------------------------------------------------
@@ -535,14 +575,27 @@ export class LiveLogsViewer extends LitElement {
       </div>
       <div part="status">
         <span part="counter">${counter}</span>
-        ${follow.streaming ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
+        ${this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
+        ${follow.streaming && !this.#past ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
       </div>
       <div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>
     </div>`;
   }
 
-  #renderToolbar(t: (key: string) => string): TemplateResult {
+  #renderToolbar(t: (key: string, vars?: Record<string, string | number>) => string): TemplateResult {
+    const past = this.#pastDeployments();
+    const current = this.projectId ? this.#live.store?.getProject(this.projectId)?.currentDeployment : undefined;
+    const name = (key: string, info: { startedAt: number; outcome?: string }) =>
+      t(key, { time: this.#locale.time(info.startedAt, DEPLOY_TIME), outcome: info.outcome ? t(`logs.outcome.${info.outcome}`) : '' });
     return html`<div part="toolbar">
+      ${past.length === 0
+        ? nothing
+        : html`<select part="deployment" aria-label=${t('logs.deployment')} @change=${this.#onDeploymentChange}>
+            <option value="" ?selected=${!this.#past}>${current ? name('logs.current', current) : t('logs.currentPlain')}</option>
+            ${past
+              .map((deployment, index) => html`<option value=${index} ?selected=${deployment === this.#past}>${name('logs.earlier', deployment)}</option>`)
+              .reverse()}
+          </select>`}
       <div part="levels" role="group" aria-label=${t('logs.levels')}>
         ${LOG_LEVELS.map(
           (level) => html`<button
@@ -613,8 +666,11 @@ export class LiveLogsViewer extends LitElement {
     const level = entry.level;
     const finite = Number.isFinite(entry.time);
     const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
-    const cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
-    return html`<div part=${level ? `row row-${level}` : 'row'} class=${cls}>${this.hideTimestamps
+    let cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
+    if (entry.history) cls += ' history';
+    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history
+      ? html`<span class="visually-hidden">${this.#locale.t('logs.earlierLine')}</span>`
+      : nothing}${this.hideTimestamps
       ? nothing
       : html`<time part="timestamp" class="ts" datetime=${finite ? new Date(entry.time).toISOString() : nothing}
           >${finite ? this.#locale.time(entry.time, TIME_FORMAT) : '—'}</time
@@ -628,7 +684,9 @@ export class LiveLogsViewer extends LitElement {
   #renderMessage(entry: LogEntry): unknown {
     const message = entry.message;
     if (!this.#markPattern && !hasControls(message)) return this.wrap ? message : oneLine(message);
-    const pieces = markMatches(this.#parse(entry), this.#markPattern);
+    const ansi = this.#colours();
+    if (!ansi) return this.wrap ? stripAnsi(message) : oneLine(stripAnsi(message));
+    const pieces = ansi.markMatches(this.#parse(entry, ansi), this.#markPattern);
     return pieces.map((piece) => {
       const text = this.wrap ? piece.text : oneLine(piece.text);
       if (piece.match) return html`<mark part="match" class=${piece.cls}>${text}</mark>`;

@@ -30,14 +30,14 @@ export function registerMessages(lang: string, messages: Messages): void {
 
 /**
  * The library's own strings, in English and Spanish side by side: `{ key: [english, spanish] }`.
- * Each key is written once, and a missing translation shows at a glance.
+ * Each key is written once, and a missing translation shows at a glance. `late`: a table loaded
+ * after the page may have overridden its keys with `registerMessages`, and those stay.
  */
-export function registerBuiltIn(messages: Record<string, [en: string, es: string]>): void {
+export function registerBuiltIn(messages: Record<string, [en: string, es: string]>, late = false): void {
   const en: Messages = {};
   const es: Messages = {};
   for (const key in messages) [en[key], es[key]] = messages[key];
-  registerMessages('en', en);
-  registerMessages('es', es);
+  for (const [lang, table] of [['en', en], ['es', es]] as const) registerMessages(lang, late ? { ...table, ...tables.get(lang) } : table);
 }
 
 registerBuiltIn({

@@ -9,19 +9,6 @@ registerBuiltIn({
   'indicator.title': ['Live connection', 'Conexión en vivo'],
   'indicator.noEndpoint': ['No endpoint set', 'Sin endpoint'],
   'indicator.events': ['Events', 'Eventos'],
-  'indicator.event.container_status_changed': [
-    'A container changed status; its badge updates.',
-    'Un contenedor cambió de estado; su badge se actualiza.',
-  ],
-  'indicator.event.metrics_updated': [
-    'New CPU, memory and request figures for the charts.',
-    'Nuevas cifras de CPU, memoria y peticiones para los gráficos.',
-  ],
-  'indicator.event.deployment_progress': [
-    'A deployment step or log line, with its progress.',
-    'Un paso o una línea de log del despliegue, con su progreso.',
-  ],
-  'indicator.event.auto_shutdown': ['A container was paused after a period of inactivity.', 'Un contenedor se pausó por inactividad.'],
   'indicator.counters': ['Counters', 'Contadores'],
   'indicator.stat.received': ['Received', 'Recibidos'],
   'indicator.stat.applied': ['Applied', 'Aplicados'],
@@ -31,5 +18,4 @@ registerBuiltIn({
   'indicator.stat.reconnects': ['Reconnects', 'Reconexiones'],
   'indicator.stat.dropped': ['Dropped logs', 'Logs descartados'],
   'indicator.lastError': ['Last error: {message}', 'Último error: {message}'],
-  'indicator.note': ['The server decides how often events are sent.', 'El servidor decide con qué frecuencia envía eventos.'],
 });

@@ -17,6 +17,10 @@ export type IndicatorStats = Partial<Pick<ConnectionStats, (typeof COUNTERS)[num
 /** The event types the stream carries, as the popover explains them. */
 const EVENTS = ['container_status_changed', 'metrics_updated', 'deployment_progress', 'auto_shutdown'] as const;
 
+/** The popover's longer texts, loaded once for the page when a popover first opens. */
+let details: Promise<unknown> | undefined;
+let detailsLoaded = false;
+
 const STATES: readonly string[] = ['connecting', 'open', 'closed'];
 const REASONS: readonly string[] = ['retrying', 'disconnected', 'unauthorized'];
 
@@ -151,7 +155,13 @@ export class SseIndicator extends LitElement {
   }
 
   #onBeforeToggle = (event: ToggleEvent): void => {
-    if (event.newState !== 'open' || anchored) return;
+    if (event.newState !== 'open') return;
+    if (!detailsLoaded) {
+      // Without them (a failed load) the popover still shows the endpoint, event names and counters.
+      details ??= import('./sse-indicator-details.messages.js').then(() => (detailsLoaded = true), () => undefined);
+      void details.then(() => this.requestUpdate());
+    }
+    if (anchored) return;
     const box = this._trigger.getBoundingClientRect();
     const style = this._popover.style;
     style.top = `${box.bottom + 6}px`;
@@ -206,12 +216,12 @@ export class SseIndicator extends LitElement {
             (type) =>
               html`<div part="event" class="event">
                 <dt part="event-name" class="event-name"><code>${type}</code></dt>
-                <dd part="event-text" class="event-text">${this.#locale.t(`indicator.event.${type}`)}</dd>
+                <dd part="event-text" class="event-text">${detailsLoaded ? this.#locale.t(`indicator.event.${type}`) : ''}</dd>
               </div>`,
           )}
         </dl>
         ${this.#renderCounters()}
-        <p part="note" class="note">${this.#locale.t('indicator.note')}</p>
+        <p part="note" class="note">${detailsLoaded ? this.#locale.t('indicator.note') : ''}</p>
       </div>`;
   }
 
