@@ -12,6 +12,7 @@ import { demoTestMiddleware } from './test/server/demo-endpoints.mjs';
 import { cspMiddleware } from './test/server/csp.mjs';
 import { vendorMiddleware } from './test/server/vendor-endpoints.mjs';
 import { hubMiddleware } from './test/server/hub-endpoints.mjs';
+import { historyMiddleware } from './test/server/history-endpoints.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
@@ -35,7 +36,7 @@ export default {
     }),
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  middleware: [cspMiddleware, vendorMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware, hubMiddleware],
+  middleware: [cspMiddleware, vendorMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware, hubMiddleware, historyMiddleware],
   plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
   coverageConfig: {
     include: ['src/**/*.ts'],

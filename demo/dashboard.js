@@ -1,8 +1,10 @@
 // Dashboard: a card per project, kept current from the provider's store — a project that appears
 // on the stream gets a card, one a snapshot no longer lists loses it.
-import { avatar, el, format, mock, pageHref, projectLink, setupPage } from './app.js';
+import { avatar, el, format, mock, pageHref, params, projectLink, setupPage } from './app.js';
 
 const provider = setupPage();
+/** `?view=compare`: one chart comparing the projects picked, instead of the cards. */
+const comparing = params.get('view') === 'compare';
 const list = document.getElementById('projects');
 const summary = document.getElementById('summary');
 const empty = document.getElementById('empty');
@@ -114,9 +116,12 @@ function reconcile(unordered) {
   for (const child of [...list.children]) if (!child.dataset.projectId) child.remove();
   list.removeAttribute('aria-busy');
   empty.hidden = entries.length > 0;
-  list.hidden = entries.length === 0;
+  list.hidden = entries.length === 0 || comparing;
+  if (comparing) renderPicker(entries);
   const count = entries.length;
-  summary.textContent = `${count} ${count === 1 ? 'project' : 'projects'}, live from ${mock ? 'the in-browser simulation' : 'the server'}.`;
+  summary.textContent = comparing
+    ? `Pick projects to draw them on one chart, live from ${mock ? 'the in-browser simulation' : 'the server'}.`
+    : `${count} ${count === 1 ? 'project' : 'projects'}, live from ${mock ? 'the in-browser simulation' : 'the server'}.`;
 }
 
 function render() {
@@ -164,6 +169,80 @@ async function loadList() {
   for (const item of restList) restDetails.set(item.projectId, { reason: item.reason, lastError: item.lastError });
   render();
 }
+
+// ---- Compare view -----------------------------------------------------------------------------------
+
+const compareSection = document.getElementById('compare');
+const compareOptions = document.getElementById('compare-options');
+const compareHint = document.getElementById('compare-hint');
+const compareChart = document.getElementById('compare-chart');
+/** The projects picked, in the order they were picked; `?projects=a,b,c` or, at first, three of them. */
+let picked = params.has('projects') ? params.get('projects').split(',').filter(Boolean) : undefined;
+/** projectId → its checkbox and label. */
+const options = new Map();
+
+/** Keeps the view in the URL, so a reload or a shared link shows the same comparison. */
+function saveView() {
+  const url = new URL(location.href);
+  url.searchParams.set('projects', picked.join(','));
+  const range = compareChart.getAttribute('range');
+  if (range && range !== 'live') url.searchParams.set('range', range);
+  else url.searchParams.delete('range');
+  history.replaceState(null, '', url.href.replace(/([?&])mock=(?=&|$)/, '$1mock'));
+}
+
+function applyPicked() {
+  compareChart.setAttribute('project-ids', picked.join(' '));
+  compareChart.hidden = picked.length === 0;
+  compareHint.hidden = picked.length > 0;
+  for (const [id, { input }] of options) input.checked = picked.includes(id);
+}
+
+/** One checkbox per project, in the cards' order; the first three running ones are picked at first. */
+function renderPicker(entries) {
+  if (!picked && entries.length > 0) {
+    const running = entries.filter((entry) => entry.project?.status === 'running' || entry.status === 'running');
+    picked = (running.length >= 2 ? running : entries).slice(0, 3).map((entry) => entry.projectId);
+  }
+  if (!picked) return;
+  let previous = null;
+  for (const entry of entries) {
+    let option = options.get(entry.projectId);
+    if (!option) {
+      const input = el('input', { type: 'checkbox', value: entry.projectId });
+      input.addEventListener('change', () => {
+        picked = input.checked ? [...picked.filter((id) => id !== entry.projectId), entry.projectId] : picked.filter((id) => id !== entry.projectId);
+        applyPicked();
+        saveView();
+      });
+      const name = el('span');
+      option = { input, name, root: el('label', { class: 'compare-option' }, input, name) };
+      options.set(entry.projectId, option);
+    }
+    option.name.textContent = entry.name || entry.projectId;
+    const expected = previous ? previous.nextElementSibling : compareOptions.firstElementChild;
+    if (expected !== option.root) compareOptions.insertBefore(option.root, expected);
+    previous = option.root;
+  }
+  for (const [id, option] of options) {
+    if (entries.some((entry) => entry.projectId === id)) continue;
+    option.root.remove();
+    options.delete(id);
+  }
+  applyPicked();
+}
+
+if (comparing) {
+  document.getElementById('nav-projects').removeAttribute('aria-current');
+  document.getElementById('nav-compare').setAttribute('aria-current', 'page');
+  document.querySelector('.page-head h1').textContent = 'Compare';
+  document.title = 'Compare · CloudDeploy';
+  compareSection.hidden = false;
+  list.hidden = true;
+  if (['live', '24h', '7d', '30d'].includes(params.get('range'))) compareChart.setAttribute('range', params.get('range'));
+  compareChart.addEventListener('range-change', saveView);
+}
+document.getElementById('nav-compare').href = pageHref('index.html', { view: 'compare' });
 
 if (!mock) loadList();
 provider.addEventListener('sse-state-change', (event) => {

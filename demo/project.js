@@ -18,6 +18,17 @@ const alert = document.getElementById('alert');
 for (const id of ['badge', 'actions', 'alert', 'chart', 'logs']) document.getElementById(id).setAttribute('project-id', projectId);
 document.getElementById('project-id').textContent = projectId;
 
+// `?range=7d` opens the chart on a history range; the range the user picks is kept in the URL, so a
+// reload or a shared link shows the same view.
+const chart = document.getElementById('chart');
+if (['24h', '7d', '30d'].includes(params.get('range'))) chart.setAttribute('range', params.get('range'));
+chart.addEventListener('range-change', (event) => {
+  const url = new URL(location.href);
+  if (event.detail.range === 'live') url.searchParams.delete('range');
+  else url.searchParams.set('range', event.detail.range);
+  history.replaceState(null, '', url.href.replace(/([?&])mock=(?=&|$)/, '$1mock'));
+});
+
 let known = false;
 let seenOnce = false;
 let shownName;

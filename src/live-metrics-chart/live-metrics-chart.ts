@@ -1,6 +1,8 @@
-import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, unsafeCSS, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import type uPlot from 'uplot';
 import type { Colors, plotOptions } from './plot-options.js';
+import type { HistoryView } from './history-view.js';
+import type { ChartRange, HistoryMetric, HistoryInput } from './history-data.js';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { backoffDelay } from '../core/connection.js';
 import type { MetricsHistory, MetricsPoint } from '../core/metrics-history.js';
@@ -13,6 +15,13 @@ import './live-metrics-chart.messages.js';
 import { resizes, sharedObserver } from '../shared/observers.js';
 
 export type { MetricsPoint } from '../core/metrics-history.js';
+export type { ChartRange, HistoryAnswer, HistoryInput, HistoryMetric, HistoryPoint, HistoryRange, HistoryStat } from './history-data.js';
+
+/** The detail of `range-change`: the range chosen and the one before. */
+export interface RangeChangeDetail {
+  range: ChartRange;
+  previous: ChartRange;
+}
 
 /** What `render()` shows, derived in `willUpdate`. */
 type View =
@@ -32,8 +41,18 @@ const AXIS_FONT_SIZE = 11;
  * `setData`, follows its container's width, and draws nothing while it is off-screen or the tab is
  * hidden — it catches up when it is seen again.
  *
+ * With a history source — `history-url` (or the provider's) or the `history` property — a range
+ * control (Live, 24 h, 7 d, 30 d) switches the chart to the project's history: mean lines with a
+ * min–max band, downsampled to the plot's pixel width; the cards stay live. `project-ids="a b c"`
+ * compares projects on one chart: a series per project (colour and dash), a legend that toggles
+ * them, a metric switch (CPU or memory) and a readout of the values at the cursor, live and in
+ * history alike. That part loads lazily, with uPlot, the first time a chart needs it.
+ *
  * @tagname live-metrics-chart
- * @summary Live CPU and memory of a running container: cards and a streaming chart.
+ * @summary Live CPU and memory of a running container: cards and a streaming chart; history and comparison.
+ *
+ * @fires {CustomEvent<RangeChangeDetail>} range-change - The user chose another range (`{ range, previous }`).
+ * @fires {CustomEvent<SseInvalidEventDetail>} sse-invalid-event - A history answer had invalid points, which were dropped (`type: 'history'`, the count and why).
  *
  * @csspart base - The wrapper of the cards and the chart (running state).
  * @csspart cards - The list of current values.
@@ -51,6 +70,25 @@ const AXIS_FONT_SIZE = 11;
  * @csspart unavailable - The "metrics unavailable" state (not running, or unknown project).
  * @csspart waiting - The state shown while running with no point received yet.
  * @csspart icon - The icon of the unavailable and waiting states.
+ * @csspart toolbar - The row holding the range control and, in comparison, the metric switch.
+ * @csspart range - The range control (a radio group).
+ * @csspart range-option - One range in the control; also `range-option-checked` on the chosen one.
+ * @csspart range-option-checked - The chosen range.
+ * @csspart metric - Comparison: the metric switch (a radio group, CPU or memory).
+ * @csspart metric-option - One metric in the switch; also `metric-option-checked` on the chosen one.
+ * @csspart metric-option-checked - The chosen metric.
+ * @csspart loading - History: the loading state over the chart (`aria-busy` is set on `chart`).
+ * @csspart progress - History: the indeterminate progress bar of the loading state.
+ * @csspart error - History: says what failed (HTTP status, network, a bad answer) and offers `retry`.
+ * @csspart retry - History: the Retry button.
+ * @csspart empty - History: the range has no data ("No data for the last 7 days.").
+ * @csspart status - The polite status message for screen readers (loading, loaded, empty); visually hidden.
+ * @csspart legend - Comparison: the legend, one toggle button per project.
+ * @csspart legend-item - Comparison: a project's toggle (`aria-pressed`); `data-project` holds its id.
+ * @csspart legend-swatch - Comparison: a project's colour and dash pattern.
+ * @csspart legend-name - Comparison: a project's name (the store's name, else its id).
+ * @csspart legend-value - Comparison, live: a project's latest value.
+ * @csspart readout - The values at the cursor (hover, or focus the plot and use the arrow keys); the latest ones otherwise.
  *
  * @cssproperty [--chart-height=180px] - Height of the chart.
  * @cssproperty [--chart-cpu-color=var(--le-chart-cpu)] - CPU line colour.
@@ -62,6 +100,15 @@ const AXIS_FONT_SIZE = 11;
  * @cssproperty [--card-border=var(--le-border)] - Card, chart and empty-state border colour.
  * @cssproperty [--card-radius=var(--le-radius)] - Card, chart and empty-state corner radius.
  * @cssproperty [--metrics-gap=12px] - Space between cards and around the chart.
+ * @cssproperty [--chart-series-1=var(--le-chart-cpu)] - History: the CPU line; comparison: the first project.
+ * @cssproperty [--chart-series-2=var(--le-chart-memory)] - History: the memory line; comparison: the second project.
+ * @cssproperty [--chart-series-3=light-dark(#1a7f37, #3fb950)] - Comparison: the third project (then 4, 5, 6; a seventh takes the first colour with another dash).
+ * @cssproperty [--chart-series-4=light-dark(#bc4c00, #f0883e)] - Comparison: the fourth project.
+ * @cssproperty [--chart-series-5=light-dark(#bf3989, #db61a2)] - Comparison: the fifth project.
+ * @cssproperty [--chart-series-6=light-dark(#1b7c83, #39c5cf)] - Comparison: the sixth project.
+ * @cssproperty [--chart-band-opacity=16%] - History: opacity of the min–max band (half of it in comparison).
+ * @cssproperty [--chart-control-background=var(--le-surface-raised)] - The range control's background.
+ * @cssproperty [--chart-control-checked-background=var(--le-surface)] - The chosen range's background.
  */
 export class LiveMetricsChart extends LitElement {
   static override styles = [tokens, unsafeCSS(uplotCss), styles];
@@ -71,6 +118,11 @@ export class LiveMetricsChart extends LitElement {
     points: { type: Number },
     status: {},
     metrics: { attribute: false },
+    range: { reflect: true },
+    historyUrl: { attribute: 'history-url' },
+    projectIds: { attribute: 'project-ids' },
+    metric: { reflect: true },
+    history: { attribute: false },
   };
 
   readonly #live = new LiveController(this, { project: () => this.projectId });
@@ -93,6 +145,9 @@ export class LiveMetricsChart extends LitElement {
   #arrival = { version: 0, time: 0 };
   /** How long a render waits for the shared tick: about as long as the data takes to change. */
   #interval = MIN_INTERVAL;
+  /** Ends a wait for the shared tick: what a person asked for (a range, a retry) renders at once. */
+  #hurry: (() => void) | undefined;
+  #urgent = false;
   #lang = '';
   // Reused for every draw: filled in place, handed to uPlot as subarray views.
   #time = new Float64Array(DEFAULT_POINTS);
@@ -107,6 +162,8 @@ export class LiveMetricsChart extends LitElement {
   #dirty = true;
   /** The plotting library could not be loaded: the cards stay, the plot says so and waits for a retry. */
   #plotFailed = false;
+  /** The range control, history and comparison, loaded once a chart has a history source or compares. */
+  #extra: HistoryView | undefined;
   /** An update was skipped while off-screen. */
   #stale = false;
   #draws = 0;
@@ -129,6 +186,27 @@ export class LiveMetricsChart extends LitElement {
   /** Presentational mode: the history, oldest first, `time` in epoch ms; assign a new array to update. */
   metrics: readonly MetricsPoint[] = [];
 
+  /** `live` (default) or a history range: `24h`, `7d`, `30d`. Reflected; the range control sets it. */
+  range: ChartRange = 'live';
+
+  /**
+   * Where history comes from: a URL template with `{projectId}` and `{range}`, e.g.
+   * `/api/projects/{projectId}/metrics?range={range}`. Without it, the provider's `history-url`.
+   */
+  historyUrl?: string;
+
+  /** Comparison: space-separated project ids drawn on one chart (a series per project). */
+  projectIds?: string;
+
+  /** Comparison: the metric drawn, `cpu` (default) or `memory`. Reflected; the metric switch sets it. */
+  metric: HistoryMetric = 'cpu';
+
+  /**
+   * Presentational history: a history answer (`{ projectId, range, step, points }`), or, with
+   * `project-ids`, an object of them by project id. Set, it is drawn instead of fetching.
+   */
+  history?: HistoryInput;
+
   /** Diagnostics: how many times the chart's canvas has been drawn (read-only). */
   get drawCount(): number {
     return this.#draws;
@@ -141,8 +219,28 @@ export class LiveMetricsChart extends LitElement {
    * once a second waits up to a second, one that changes faster renders every quarter second.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.hasUpdated) await paintTick(this.#interval);
+    if (this.hasUpdated && !this.#urgent) {
+      await new Promise<void>((resolve) => {
+        this.#hurry = resolve;
+        void paintTick(this.#interval).then(resolve);
+      });
+    }
+    this.#hurry = undefined;
+    this.#urgent = false;
     super.scheduleUpdate();
+  }
+
+  /** A change of what the chart shows (not of its data) skips the shared tick. */
+  override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
+    super.requestUpdate(name, oldValue, options);
+    if (this.hasUpdated && name !== undefined && URGENT.has(name)) this.#renderNow();
+  }
+
+  /** Renders as soon as it can, not at the shared tick. */
+  #renderNow(): void {
+    this.#urgent = true;
+    if (this.#hurry) this.#hurry();
+    else this.requestUpdate();
   }
 
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
@@ -212,11 +310,30 @@ export class LiveMetricsChart extends LitElement {
     if (status !== 'running') this.#view = { state: 'unavailable' };
     else if (shown === 0 || !latest) this.#view = { state: 'waiting' };
     else this.#view = this.#running(latest, shown);
+    if (!this.#extra && (this.#taken || this.history || this.historyUrl || this.#live.service?.history?.().url)) this.#loadExtra();
+  }
+
+  /** A history range or a comparison is shown: the lazily loaded part draws it, not the live chart. */
+  get #taken(): boolean {
+    return this.range !== 'live' || Boolean(this.projectIds);
+  }
+
+  #loadExtra(): void {
+    void loadHistory().then((load) => {
+      if (load.loaded) {
+        this.#extra ??= new load.value.HistoryView(this, { service: () => this.#live.service, locale: this.#locale, now: () => this.#renderNow() });
+        this.#plotFailed = false;
+      } else {
+        this.#plotFailed = true;
+        void load.retry.then(() => this.requestUpdate());
+      }
+      this.requestUpdate();
+    });
   }
 
   protected override updated(): void {
     // An update that waited for the shared tick can land after the element left: observe nothing then.
-    const frame = this.isConnected && this.#view.state === 'running' ? this._frame : null;
+    const frame = this.isConnected && this.#view.state === 'running' && !this.#taken ? this._frame : null;
     if (frame !== (this.#observed ?? null)) {
       this.#teardown();
       if (frame) this.#observe(frame);
@@ -375,6 +492,7 @@ export class LiveMetricsChart extends LitElement {
   }
 
   #schemeChanged(): void {
+    this.#extra?.scheme();
     if (this.#chart && this.#resolveColors()) {
       this.#dirty = true;
       this.#draw();
@@ -419,17 +537,23 @@ export class LiveMetricsChart extends LitElement {
 
   override render(): TemplateResult {
     const view = this.#view;
+    const extra = this.#extra;
     const t = (key: string) => this.#locale.t(key);
-    if (view.state !== 'running') return this.renderEmpty(view.state);
+    if (view.state !== 'running' && !this.#taken) return html`${extra?.controls()}${this.renderEmpty(view.state)}`;
     return html`
       <div part="base">
-        <dl part="cards">
-          ${this.renderCard('cpu', t('metrics.cpu'), view.cpu, true)}
-          ${this.renderCard('memory', t('metrics.memory'), view.memory, true)}
-          ${this.renderCard('requests', t('metrics.requests'), view.requests, false)}
-          ${this.renderCard('uptime', t('metrics.uptime'), view.uptime, false)}
-        </dl>
-        <div part="chart"><span class="probe" aria-hidden="true"></span>${this.#plotFailed ? html`<p part="plot-error" role="status">${t('metrics.plotFailed')}</p>` : nothing}</div>
+        ${extra?.controls()}
+        ${view.state === 'running' && !this.projectIds
+          ? html`<dl part="cards">
+              ${this.renderCard('cpu', t('metrics.cpu'), view.cpu, true)}
+              ${this.renderCard('memory', t('metrics.memory'), view.memory, true)}
+              ${this.renderCard('requests', t('metrics.requests'), view.requests, false)}
+              ${this.renderCard('uptime', t('metrics.uptime'), view.uptime, false)}
+            </dl>`
+          : nothing}
+        ${extra && this.#taken
+          ? extra.body()
+          : html`<div part="chart"><span class="probe" aria-hidden="true"></span>${this.#plotFailed ? html`<p part="plot-error" role="status">${t('metrics.plotFailed')}</p>` : nothing}</div>`}
       </div>
     `;
   }
@@ -466,7 +590,9 @@ function formatMemory(locale: LocaleController, megabytes: number): string {
 /** uPlot and the chart's options for it, once loaded: the first chart that is seen loads them. */
 let UPlot: typeof uPlot | undefined;
 let PlotOptions: typeof plotOptions | undefined;
-let uplotLoad: Promise<UplotLoad> | undefined;
+
+/** Properties that change what the chart shows, rather than its data: they render without waiting. */
+const URGENT: ReadonlySet<PropertyKey> = new Set(['range', 'metric', 'projectIds', 'history', 'historyUrl']);
 
 /** The shortest and longest wait, in ms, of a chart fed by a provider for the shared tick. */
 const MIN_INTERVAL = 250;
@@ -503,36 +629,45 @@ function fireTick(): void {
   });
 }
 
-/** Failed loads of uPlot in a row, and when the wait after the last one ends. */
-let uplotFailures = 0;
-
-type UplotLoad = { loaded: true } | { loaded: false; retry: Promise<void> };
+type Load<T> = { loaded: true; value: T } | { loaded: false; retry: Promise<void> };
 
 /**
- * Loads uPlot (with the chart's options for it, which only a drawn chart needs) once for every
- * chart. A failed load (a file missing beside the bundle, an old chunk
- * gone after a redeploy) is tried again after a backoff (1 s doubling to 30 s, with jitter), not at
- * every draw; the charts waiting on it draw again when the wait is over.
+ * A part of the chart loaded once for every chart, on first need. A failed load (a file missing
+ * beside the bundle, an old chunk gone after a redeploy) is tried again after a backoff (1 s
+ * doubling to 30 s, with jitter), not at every draw; the charts waiting on it try again when the
+ * wait is over.
  */
-function loadUplot(): Promise<UplotLoad> {
-  return (uplotLoad ??= Promise.all([import('uplot'), import('./plot-options.js')]).then(
-    ([module, options]): UplotLoad => {
-      UPlot = module.default;
-      PlotOptions = options.plotOptions;
-      uplotFailures = 0;
-      return { loaded: true };
-    },
-    (): UplotLoad => {
-      const retry = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          uplotLoad = undefined;
-          resolve();
-        }, backoffDelay(uplotFailures++, 1000, 30000)),
-      );
-      return { loaded: false, retry };
-    },
-  ));
+function lazyPart<T>(load: () => Promise<T>): () => Promise<Load<T>> {
+  let pending: Promise<Load<T>> | undefined;
+  let failures = 0;
+  return () =>
+    (pending ??= load().then(
+      (value): Load<T> => {
+        failures = 0;
+        return { loaded: true, value };
+      },
+      (): Load<T> => ({
+        loaded: false,
+        retry: new Promise<void>((resolve) =>
+          setTimeout(() => {
+            pending = undefined;
+            resolve();
+          }, backoffDelay(failures++, 1000, 30000)),
+        ),
+      }),
+    ));
 }
+
+/** uPlot with the chart's options for it, which only a drawn chart needs. */
+const loadUplot = lazyPart(() =>
+  Promise.all([import('uplot'), import('./plot-options.js')]).then(([module, options]) => {
+    UPlot = module.default;
+    PlotOptions = options.plotOptions;
+  }),
+);
+
+/** The range control, history and comparison: only a chart with a history source or several projects needs them. */
+const loadHistory = lazyPart(() => import('./history-view.js'));
 
 // One IntersectionObserver for every chart; its margin draws a chart just before it scrolls into view.
 const intersections = sharedObserver<IntersectionObserverEntry>((notify) => new IntersectionObserver(notify, { rootMargin: '100px' }));
@@ -574,4 +709,10 @@ function unwatch(watcher: Watcher): void {
   schemeQuery = undefined;
   themeObserver?.disconnect();
   themeObserver = undefined;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'range-change': CustomEvent<RangeChangeDetail>;
+  }
 }

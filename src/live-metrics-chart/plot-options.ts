@@ -26,8 +26,9 @@ export interface PlotInput {
   drawn(): void;
 }
 
-export function plotOptions({ size, font, colors, labels, format, drawn }: PlotInput): uPlot.Options {
-  const yAxis = (scale: string, side: 1 | 3, values: (value: number) => string): uPlot.Axis => ({
+/** A value axis: labels only (no ticks or border), grid lines from the left one. */
+export function valueAxis(scale: string, side: 1 | 3, values: (value: number) => string, font: string, colors: () => Pick<Colors, 'axis' | 'grid'>): uPlot.Axis {
+  return {
     scale,
     side,
     font,
@@ -44,7 +45,17 @@ export function plotOptions({ size, font, colors, labels, format, drawn }: PlotI
       return Array.from({ length: steps + 1 }, (_, i) => min + ((max - min) * i) / steps);
     },
     values: (_self, splits) => splits.map(values),
-  });
+  };
+}
+
+/** The CPU scale: 0 to a nice top above the highest value, 100 % at most. */
+export const cpuRange: uPlot.Range.Function = (_self, _min, max) => [0, Math.min(100, Math.max(10, niceCeil((max ?? 0) * 1.15)))];
+
+/** The memory scale: 0 to a nice top above the highest value. */
+export const memoryRange: uPlot.Range.Function = (_self, _min, max) => [0, Math.max(1, niceCeil((max ?? 0) * 1.15))];
+
+export function plotOptions({ size, font, colors, labels, format, drawn }: PlotInput): uPlot.Options {
+  const yAxis = (scale: string, side: 1 | 3, values: (value: number) => string) => valueAxis(scale, side, values, font, colors);
   const series = (label: string, scale: string, stroke: () => string, fill?: () => string): uPlot.Series => ({
     label,
     scale,
@@ -63,8 +74,8 @@ export function plotOptions({ size, font, colors, labels, format, drawn }: PlotI
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
     scales: {
       x: { time: true, range: timeRange },
-      cpu: { range: (_self, _min, max) => [0, Math.min(100, Math.max(10, niceCeil((max ?? 0) * 1.15)))] },
-      memory: { range: (_self, _min, max) => [0, Math.max(1, niceCeil((max ?? 0) * 1.15))] },
+      cpu: { range: cpuRange },
+      memory: { range: memoryRange },
     },
     series: [
       {},
@@ -105,10 +116,10 @@ function niceCeil(value: number): number {
 }
 
 /** Time-axis steps in seconds, from one second to a day. */
-const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+export const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 /** A single point still gets a span of time around it. */
-const timeRange: uPlot.Range.Function = (_self, min, max) => {
+export const timeRange: uPlot.Range.Function = (_self, min, max) => {
   if (min == null || max == null) return [null, null];
   return min === max ? [min - 5, max + 5] : [min, max];
 };

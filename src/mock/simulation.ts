@@ -133,6 +133,10 @@ interface PlannedLog {
   progress: number;
 }
 
+const DAY = 86_400_000;
+/** The bucket of each history range, as the server helper's roll-ups keep them. */
+const HISTORY_STEPS: Record<string, number> = { '24h': 60_000, '7d': 600_000, '30d': 3_600_000 };
+
 interface ProjectState {
   projectId: string;
   name?: string;
@@ -440,6 +444,12 @@ export class MockBackend {
     if (collection === 'projects' && segments.length === 2 && method === 'GET') {
       return project ? respond(200, this.#details(project)) : unknown();
     }
+    if (collection === 'projects' && action === 'metrics' && segments.length === 3 && method === 'GET') {
+      const range = new URLSearchParams(path.split('?')[1] ?? '').get('range') ?? '';
+      const step = HISTORY_STEPS[range];
+      if (step === undefined) return respond(400, { error: `range must be one of ${Object.keys(HISTORY_STEPS).join(', ')}` });
+      return project ? respond(200, this.#history(project, range, step)) : unknown();
+    }
     if (collection === 'projects' && segments.length === 2 && method === 'DELETE') {
       if (!project) return unknown();
       const details = this.#details(project);
@@ -454,6 +464,32 @@ export class MockBackend {
       if (action === 'stop') return project ? this.#stop(project) : unknown();
     }
     return respond(404, { error: `Not found: ${method} ${path}` });
+  }
+
+  /**
+   * Metrics history in the server helper's REST shape, made up from the project's own levels: a
+   * daily cycle, some noise, and one spike three days ago. The same for the same seed and time.
+   */
+  #history(project: ProjectState, range: string, step: number): unknown {
+    const slots = Math.round((range === '24h' ? 1 : range === '7d' ? 7 : 30) * DAY / step);
+    const to = Math.floor(this.clock.now() / step) * step + step;
+    const points = [];
+    for (let i = slots; i > 0; i--) {
+      const time = to - i * step;
+      const noise = (n: number) => Math.abs(Math.sin(time / 7919 + n * 12.9898 + project.cpuBase) * 43758.5453) % 1;
+      const cycle = 0.6 + 0.4 * Math.sin((2 * Math.PI * (time % DAY)) / DAY - Math.PI / 2);
+      const spike = Math.abs(time - (to - 3 * DAY)) < step ? 2.2 : 1;
+      const cpu = Math.min(100, project.cpuBase * cycle * spike * (0.85 + 0.3 * noise(1)));
+      const memory = project.memoryBase * (0.8 + 0.15 * cycle + 0.05 * noise(2));
+      const spread = (n: number) => 1 + 0.4 * noise(n);
+      points.push({
+        time,
+        cpu: { min: round1(cpu / spread(3)), mean: round1(cpu), max: round1(Math.min(100, cpu * spread(4))) },
+        memory: { min: round1(memory / spread(5)), mean: round1(memory), max: round1(memory * spread(6)) },
+        requests: Math.round((time / 1000) * project.rate) % 1e9,
+      });
+    }
+    return { projectId: project.projectId, range, step, from: to - slots * step, to, points };
   }
 
   #start(project: ProjectState): MockResponse {

@@ -13,6 +13,11 @@ export interface LiveService {
   readonly store: LiveStore;
   /** Calls `method path` (path relative to the API base, e.g. `/containers/web/start`). */
   request(method: string, path: string, signal?: AbortSignal): Promise<ServiceResponse>;
+  /**
+   * How charts fetch history: the provider's `history-url` template (for charts without one of
+   * their own), its credentials, and whether the mock backend answers instead of the network.
+   */
+  history?(): { url?: string; credentials: RequestCredentials; mock: boolean };
   /** Where the provider dispatches its DOM events (`sse-state-change`, `auto-shutdown`, …). */
   readonly events?: EventTarget;
 }

@@ -25,6 +25,7 @@ const DOM_EVENT_NAMES = {
   deployment_progress: 'deployment-progress',
   auto_shutdown: 'auto-shutdown',
   snapshot: 'snapshot',
+  backfill: 'backfill',
 } as const;
 
 /**
@@ -44,6 +45,7 @@ const DOM_EVENT_NAMES = {
  * @fires {CustomEvent<DeploymentProgress>} deployment-progress - A valid `deployment_progress` was applied.
  * @fires {CustomEvent<AutoShutdown>} auto-shutdown - A valid `auto_shutdown` was applied.
  * @fires {CustomEvent<Snapshot>} snapshot - A valid `snapshot` was applied.
+ * @fires {CustomEvent<Backfill>} backfill - A valid `backfill` (a project's kept metrics and deployment lines) was applied.
  */
 export class SseProvider extends LitElement {
   static override styles = css`
@@ -58,6 +60,7 @@ export class SseProvider extends LitElement {
     withCredentials: { type: Boolean, attribute: 'with-credentials' },
     snapshotUrl: { attribute: 'snapshot-url' },
     apiBase: { attribute: 'api-base' },
+    historyUrl: { attribute: 'history-url' },
     reconnectMin: { type: Number, attribute: 'reconnect-min' },
     reconnectMax: { type: Number, attribute: 'reconnect-max' },
     metricsHistory: { type: Number, attribute: 'metrics-history' },
@@ -84,6 +87,7 @@ export class SseProvider extends LitElement {
   readonly #service: LiveService = {
     store: this.store,
     request: (method, path, signal) => this.session.request(method, path, signal),
+    history: () => ({ url: this.historyUrl, credentials: this.withCredentials ? 'include' : 'same-origin', mock: Boolean(this.mock || this.mockBackend) }),
     events: this,
   };
 
@@ -108,6 +112,12 @@ export class SseProvider extends LitElement {
 
   /** Base path of the REST endpoints used by the action buttons. */
   apiBase = '/api';
+
+  /**
+   * The default metrics-history URL template of the charts inside (`{projectId}` and `{range}` are
+   * replaced), e.g. `/api/projects/{projectId}/metrics?range={range}`. A chart's own wins.
+   */
+  historyUrl?: string;
 
   /** The smallest reconnect delay, in ms. */
   reconnectMin = 1000;
@@ -269,6 +279,7 @@ type ProviderEvents = {
   'deployment-progress': CustomEvent<EventPayloads['deployment_progress']>;
   'auto-shutdown': CustomEvent<EventPayloads['auto_shutdown']>;
   snapshot: CustomEvent<EventPayloads['snapshot']>;
+  backfill: CustomEvent<EventPayloads['backfill']>;
 };
 
 declare global {

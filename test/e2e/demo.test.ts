@@ -187,6 +187,35 @@ describe('demo (e2e, against the demo server)', function () {
     expect(part(chart, 'unavailable')).to.equal(null);
   });
 
+  it('a reopened page shows the failed deployment’s log as history, then live lines, and a chart that opens full', async () => {
+    await control('reset');
+    const projectId = 'docs-site';
+    await emit('container_status_changed', { projectId, oldStatus: 'stopped', newStatus: 'deploying' });
+    await emit('deployment_progress', { projectId, message: 'Cloning repository', level: 'info', step: 'clone', progress: 10 });
+    await emit('deployment_progress', { projectId, message: 'npm ERR! missing script: build', level: 'error', step: 'build', progress: 40 });
+    await emit('container_status_changed', { projectId, oldStatus: 'deploying', newStatus: 'error' });
+    const running = (await serverProjects()).find((project) => project.status === 'running')!;
+    const metricsSent = async () => (await serverFrames()).filter((f) => f.event === 'metrics_updated' && f.data.projectId === running.projectId).length;
+    await until(async () => (await metricsSent()) >= 2, 'metrics sent before the page opens', 15000);
+    const opened = Date.now();
+    const { doc, provider } = await openPage(`project.html?id=${projectId}`);
+    const viewer = doc.querySelector('live-logs-viewer') as HTMLElement;
+    await until(() => provider.state === 'open' && viewerLines(viewer).length === 2, 'the kept lines in the viewer');
+    expect(viewerLines(viewer)).to.deep.equal(['Cloning repository', 'npm ERR! missing script: build']);
+    const rows = [...viewer.shadowRoot!.querySelectorAll('[part~="row"]')];
+    expect(rows.every((row) => row.part.contains('row-history'))).to.equal(true);
+    expect(provider.store.getProject(projectId)?.currentDeployment?.outcome).to.equal('failed');
+    // Live lines follow the history, none twice.
+    await emit('deployment_progress', { projectId, message: 'Crash report uploaded', level: 'info' });
+    await until(() => viewerLines(viewer).length === 3, 'the live line');
+    expect(viewerLines(viewer)).to.deep.equal(['Cloning repository', 'npm ERR! missing script: build', 'Crash report uploaded']);
+    expect(viewer.shadowRoot!.querySelectorAll('[part~="row-history"]')).to.have.length(2);
+    // A running project's chart starts with the points the server kept: older than the page.
+    const metrics = provider.store.getProject(running.projectId)!.metrics;
+    expect(metrics.length).to.be.at.least(2);
+    expect(metrics.at(0)!.time).to.be.below(opened);
+  });
+
   it('an outage: the indicator shows disconnected, then connected; no line is lost or shown twice', async () => {
     await control('reset');
     const { doc, provider } = await openPage('project.html?id=docs-site');
