@@ -2,7 +2,7 @@
 // the baseline, and the budget it is held to.
 import { delta, heap, mainThread, withPage } from './browser.mjs';
 import { growth, heapSnapshot, totals } from './heap.mjs';
-import { alternate, max, med } from './stats.mjs';
+import { alternate, max, med, median } from './stats.mjs';
 
 const MB = 1024 * 1024;
 
@@ -461,5 +461,178 @@ const leaks = {
   },
 };
 
-export const SCENARIOS = [ingest, logs, charts, dashboard, leaks];
+// ---- 8. history --------------------------------------------------------------------------------------
+
+// Enough to find the page's main thread (a user-timing mark) and its tasks, and little else.
+const TRACE_CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing'];
+
+/**
+ * The renderer main thread's tasks between two user-timing marks of a trace (`page.tracing`),
+ * in ms: the longest, how many took over 50 ms, and how many there were. Under 50 ms too, which a
+ * `longtask` observer does not see.
+ */
+function tasksBetween(trace, startMark, endMark) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
+  const start = events.find((event) => event.name === startMark);
+  const end = start && events.find((event) => event.name === endMark && event.pid === start.pid);
+  if (!start || !end) return { max: NaN, long: NaN, count: 0 };
+  const tasks = events
+    .filter((event) => event.ph === 'X' && event.pid === start.pid && event.tid === start.tid && /RunTask$/.test(event.name))
+    .filter((event) => event.ts + event.dur >= start.ts && event.ts <= end.ts)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // A task runner's task may be traced inside another's: count the outermost only.
+  const durations = [];
+  let outerEnd = -Infinity;
+  for (const task of tasks) {
+    if (task.ts + task.dur <= outerEnd) continue;
+    outerEnd = task.ts + task.dur;
+    durations.push(task.dur / 1000);
+  }
+  return { max: durations.length ? Math.max(...durations) : NaN, long: durations.filter((d) => d > 50).length, count: durations.length };
+}
+
+/** The switch pages: each side with the project's metrics quiet, and live at 1 Hz. */
+const SWITCH_SIDES = {
+  ours: { impl: 'ours', live: false },
+  chartjs: { impl: 'chartjs', live: false },
+  'ours-live': { impl: 'ours', live: true },
+  'chartjs-live': { impl: 'chartjs', live: true },
+};
+
+const format1 = (value) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
+
+const history = {
+  name: 'history',
+  title: '8 History',
+  async run({ browser, origin, quick, runs, log }) {
+    const switches = quick ? 2 : 3;
+    const hold = quick ? 3 : 10;
+    const seconds = quick ? 2 : 10;
+    const charts = 12;
+
+    log(`  one chart switched to 30 d ${switches} times, its metrics quiet or live at 1 Hz`);
+    const switching = await alternate(
+      runs,
+      Object.keys(SWITCH_SIDES),
+      (side) =>
+        withPage(browser, `${origin}/pages/history.html?mode=switch&impl=${SWITCH_SIDES[side].impl}&live=${SWITCH_SIDES[side].live ? 1 : 0}`, async (page, call) => {
+          const { missing } = await call('setup');
+          if (missing.length) return { missing };
+          await mainThread(page);
+          const list = [];
+          for (let i = 0; i < switches; i++) {
+            if (i > 0) await call('back');
+            await page.tracing.start({ categories: TRACE_CATEGORIES });
+            const before = await mainThread(page);
+            const result = await call('switch');
+            const cpu = delta(before, await mainThread(page));
+            const tasks = tasksBetween(await page.tracing.stop(), 'history-switch-start', 'history-switch-end');
+            list.push({ ...result, cpuMs: cpu.task, longest: tasks.max, over50: tasks.long });
+          }
+          // Staying on 30 d while the metrics arrive: what the cards' updates cost there.
+          let held;
+          if (SWITCH_SIDES[side].live) {
+            const before = await mainThread(page);
+            await call('hold', hold * 1000);
+            held = delta(before, await mainThread(page)).task / (hold * 1000);
+          }
+          await call('stop');
+          const [first, ...later] = list;
+          return {
+            missing,
+            firstMs: first.ms,
+            laterMs: median(later.map((s) => s.ms)),
+            firstCpu: first.cpuMs,
+            laterCpu: median(later.map((s) => s.cpuMs)),
+            longest: max(list.map((s) => s.longest)),
+            held,
+            points: first.points,
+            over50: list.reduce((sum, s) => sum + s.over50, 0),
+            switches: list,
+          };
+        }),
+      log,
+    );
+
+    log(`  ${charts} comparison charts of 5 projects, 1 Hz each, for ${seconds} s`);
+    const comparing = await alternate(
+      runs,
+      ['ours', 'stream'],
+      (impl) =>
+        withPage(
+          browser,
+          `${origin}/pages/history.html?mode=compare&impl=${impl}&charts=${charts}`,
+          async (page, call) => {
+            const { missing, plots } = await call('setup', seconds);
+            if (missing.length) return { missing };
+            const before = await mainThread(page);
+            const result = await call('drive', seconds * 1000);
+            const cpu = delta(before, await mainThread(page));
+            // CPU time for the events of `seconds` at 1 Hz per project, per second of them (as in charts).
+            return { missing, busy: cpu.task / (seconds * 1000), plotsAtStart: plots, ...result, cpuMs: cpu.task };
+          },
+          { viewport: { width: 1920, height: 1080 } },
+        ),
+      log,
+    );
+
+    const firstLive = med(switching['ours-live'], (s) => s.firstMs);
+    const firstLiveBase = med(switching['chartjs-live'], (s) => s.firstMs);
+    const longest = max([...switching.ours, ...switching['ours-live']].map((s) => s.longest));
+    const busy = med(comparing.ours, (s) => s.busy * 100);
+    const floor = med(comparing.stream, (s) => s.busy * 100);
+    const both = (pick) => ({ ours: med(switching.ours, pick), base: med(switching.chartjs, pick), baseName: 'Chart.js' });
+    const bothLive = (pick) => ({ ours: med(switching['ours-live'], pick), base: med(switching['chartjs-live'], pick), baseName: 'Chart.js' });
+    return {
+      rows: [
+        {
+          metric: 'switch to 30 d (720 h, CPU + memory, min–max bands), metrics live at 1 Hz: click to the frame that shows it, first switch',
+          unit: 'ms',
+          ours: firstLive,
+          base: firstLiveBase,
+          baseName: 'Chart.js',
+          budget: budget('≤ Chart.js', firstLive / firstLiveBase, (r) => r <= 1),
+        },
+        { metric: `  later switches (back to live, then 30 d again; median of ${switches - 1})`, unit: 'ms', ...bothLive((s) => s.laterMs) },
+        { metric: '  the same with the metrics quiet, first switch', unit: 'ms', ...both((s) => s.firstMs) },
+        { metric: '  the same with the metrics quiet, later switches', unit: 'ms', ...both((s) => s.laterMs) },
+        { metric: '  main-thread CPU from click to that frame, metrics quiet, first switch', unit: 'ms', ...both((s) => s.firstCpu) },
+        { metric: '  main-thread CPU from click to that frame, metrics quiet, later switches', unit: 'ms', ...both((s) => s.laterCpu) },
+        {
+          metric: 'longest main-thread task while switching (worst switch, worst run, quiet or live)',
+          unit: 'ms',
+          ours: longest,
+          base: max([...switching.chartjs, ...switching['chartjs-live']].map((s) => s.longest)),
+          baseName: 'Chart.js',
+          budget: budget('no task > 50 ms', longest, (v) => v <= 50),
+        },
+        {
+          metric: '  the longest task of a run, median over the runs (quiet / live)',
+          ours: `${format1(med(switching.ours, (s) => s.longest))} / ${format1(med(switching['ours-live'], (s) => s.longest))} ms`,
+          base: `${format1(med(switching.chartjs, (s) => s.longest))} / ${format1(med(switching['chartjs-live'], (s) => s.longest))} ms`,
+          baseName: 'Chart.js',
+        },
+        { metric: '  points drawn per series', ...both((s) => s.points) },
+        { metric: `  main-thread busy while showing 30 d for ${hold} s, metrics live at 1 Hz (the cards follow them)`, unit: '%', ...bothLive((s) => s.held * 100) },
+        {
+          metric: `main-thread busy, ${charts} comparison charts × 5 projects, live, 1 Hz per project, all on screen`,
+          unit: '%',
+          ours: busy,
+          base: floor,
+          baseName: 'floor: stream, no chart',
+        },
+        { metric: "  the charts' own cost (over the floor), per chart", unit: '%', ours: (busy - floor) / charts },
+        { metric: `  chart renders in ${seconds} s`, ours: med(comparing.ours, (s) => s.renders) },
+      ],
+      notes: [
+        `Switch: one project page at 1280×900 under a provider, with its metrics quiet or arriving at 1 Hz through the mock stream. A click on 30 d in the range control; timed from the click to the end of the first frame that paints the history (a \`MutationObserver\` sees the plot built for 30 d; drawn inside a frame's rendering, that frame counts, else the next one). The answer — 720 hourly buckets, \`{ time, cpu: {min,mean,max}, memory: {min,mean,max}, requests }\` as the REST contract gives them — is served from memory by a \`fetch\` stand-in, so the network is not in the figure; both sides read it as text and parse it. The page switches ${switches} times, back to live in between; the first switch is the first in a fresh page (the element loaded its lazy history part when the page opened, as it has a \`history-url\`). CPU: main-thread CPU time (CDP thread ticks) over the same span. Tasks: the renderer main thread's outermost \`RunTask\` events in a Chromium trace between two user-timing marks, so tasks under 50 ms are seen too. After the switches, the live pages stay on 30 d for ${hold} s while the metrics keep arriving. Chart.js: cards as text, four range buttons and a 10-point live chart (as in the charts scenario); 30 d fetches the same answer, destroys the live chart and builds one with six datasets (min; max filled down to min; mean, for CPU and memory), \`animation: false\`, \`parsing: false\`, \`normalized: true\`, no points, as Chart.js's performance docs advise; on 30 d a new metric updates only the cards.`,
+        `Comparison: ${charts} \`<live-metrics-chart project-ids>\` of five projects each (${charts * 5} projects), live, on a 1920×1080 page with all of them on screen; every project sends \`metrics_updated\` at 1 Hz, staggered, for ${seconds} s. Busy = main-thread CPU time over the run's nominal length, as in the charts scenario. Floor: the same provider and stream with no chart mounted. Renders: the charts' Lit updates, counted by wrapping the class's \`update\`.`,
+        ...missingNote([...switching.ours, ...switching['ours-live'], ...comparing.ours]),
+      ],
+      samples: { switching, comparing },
+    };
+  },
+};
+
+export const SCENARIOS = [ingest, logs, charts, dashboard, leaks, history];
 export { MB, budget, missingNote, delta, mainThread };
