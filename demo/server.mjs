@@ -77,6 +77,27 @@ function describeUptime(ms) {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
+/**
+ * The messages of the deployment that put a project in `error` a few minutes before `now`: it
+ * opens, builds, starts and fails with the project's last error. None for another status.
+ */
+export function failedDeployment(project, now) {
+  if (project.status !== 'error') return [];
+  const { projectId } = project;
+  const at = (minutesAgo) => new Date(now - minutesAgo * MINUTE).toISOString();
+  const line = (minutesAgo, message, level, step, progress) => ['deployment_progress', { projectId, message, level, step, progress, timestamp: at(minutesAgo) }];
+  return [
+    ['container_status_changed', { projectId, oldStatus: 'stopped', newStatus: 'deploying', timestamp: at(6) }],
+    line(6, 'Cloning repository', 'info', 'Clone', 10),
+    line(5.5, 'Installing dependencies', 'info', 'Install', 30),
+    line(4, 'Building image', 'info', 'Build', 55),
+    line(3, 'Image built', 'success', 'Build', 70),
+    line(2.5, 'Starting container', 'info', 'Start', 85),
+    line(2, project.lastError ?? 'The container did not start', 'error', 'Start', 85),
+    ['container_status_changed', { projectId, oldStatus: 'deploying', newStatus: 'error', timestamp: at(2) }],
+  ];
+}
+
 /** A 32-bit FNV-1a hash of a string: each project's own history from one seed. */
 function hashOf(text) {
   let hash = 0x811c9dc5;
@@ -320,6 +341,14 @@ export function createDemoServer(options = {}) {
         () => undefined,
         (error) => logger.warn(`demo: could not seed the metrics history: ${error instanceof Error ? error.message : error}`),
       );
+    }
+    if (!options.upstream && options.seedHistory !== false) {
+      // A project that starts in error failed a deployment before the demo started: its log says
+      // how, as a real platform's would.
+      const now = (options.clock ?? Date).now();
+      for (const project of backend.snapshot().projects) {
+        for (const [event, data] of failedDeployment(project, now)) void enqueue(current, event, data);
+      }
     }
     // The simulation runs as long as the demo does, listened to or not, so a client that comes
     // back after an outage has something to catch up on.

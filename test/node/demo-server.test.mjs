@@ -114,6 +114,26 @@ test('POST start streams a deployment; the stream has retry, ids and a snapshot 
   assert.ok(progress.every((f) => typeof f.id === 'string'), 'frames are recorded with the id the hub gave them');
 });
 
+test('a page opened on a fresh demo finds the failed deployment of a project in error, and 30 days of metrics', async () => {
+  const fresh = createDemoServer({ speed: 1, logger: quiet });
+  const at = await fresh.listen(0);
+  try {
+    const { text } = await readStream('api/containers/events', (t) => /event: backfill\ndata: \{"projectId":"ml-worker"[^\n]*\n\n/.test(t), {}, at);
+    const snapshot = JSON.parse(/event: snapshot\ndata: (.*)/.exec(text)[1]);
+    const worker = snapshot.projects.find((project) => project.projectId === 'ml-worker');
+    assert.equal(worker.status, 'error');
+    const backfill = JSON.parse(/event: backfill\ndata: (\{"projectId":"ml-worker".*)/.exec(text)[1]);
+    const last = backfill.deployments.at(-1);
+    assert.equal(last.outcome, 'failed');
+    assert.deepEqual(last.lines.at(-1), { ...last.lines.at(-1), message: worker.lastError, level: 'error' });
+    assert.equal(last.lines[0].message, 'Cloning repository');
+    const history = await (await fetch(new URL('api/projects/api-gateway/metrics?range=30d', at))).json();
+    assert.ok(history.points.length > 700, `30 days of hourly buckets, got ${history.points.length}`);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test("the simulation's frames reach the stream in the simulation's order, each with a larger id", async () => {
   const seen = [];
   const unsubscribe = demo.backend.subscribe((frame) => seen.push({ event: frame.event, data: frame.data }));
