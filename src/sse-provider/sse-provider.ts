@@ -115,7 +115,8 @@ export class SseProvider extends LitElement {
 
   /**
    * The default metrics-history URL template of the charts inside (`{projectId}` and `{range}` are
-   * replaced), e.g. `/api/projects/{projectId}/metrics?range={range}`. A chart's own wins.
+   * replaced), e.g. `/api/projects/{projectId}/metrics?range={range}`. A chart's own wins. In mock
+   * mode the mock backend answers it instead of the network.
    */
   historyUrl?: string;
 
