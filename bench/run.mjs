@@ -3,7 +3,7 @@
 // baseline alternating, several times — then the server helper under load (no browser), prints a
 // table and writes bench/RESULTS.md and bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,charts,dashboard,size,leaks,server]
+//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,charts,dashboard,history,size,leaks,server]
 //
 // `server` uses dist/server: run `npm run build` first. Asked for alone, it builds no page and
 // starts no browser.

@@ -107,8 +107,9 @@ function hashOf(text) {
 
 /**
  * Thirty days of plausible metrics for one demo project, oldest first, ending a minute before
- * `now` (or when the project stopped): hourly samples up to a week ago, every 10 minutes up to a
- * day ago, then every minute — what each range's buckets need, and no more. A daily cycle (busy
+ * `now` (or when the project stopped): four samples an hour up to a week ago, four per 10 minutes
+ * up to a day ago, then two a minute — a few per bucket of each range, so its min–max band shows
+ * the spread within it. A daily cycle (busy
  * afternoons, quiet nights, lighter weekends), a deployment two days ago (a CPU spike while it
  * builds, memory back down after the restart) and an incident nine days ago (two hours of CPU
  * near 100% and memory climbing until a restart). `requests` counts since the container started,
@@ -116,8 +117,9 @@ function hashOf(text) {
  */
 export function demoHistory(project, now, seed = 1) {
   const random = seededRandom(hashOf(project.projectId) ^ seed);
-  const cpuLevel = 8 + random() * 30;
-  const memoryLevel = 140 + random() * 420;
+  // Around the project's own figures where it has some, so the history meets the live line.
+  const cpuLevel = project.metrics ? Math.max(2, project.metrics.cpu) : 8 + random() * 30;
+  const memoryLevel = project.metrics ? Math.max(32, project.metrics.memory) : 140 + random() * 420;
   const perMinute = 40 + random() * 900;
   const stoppedFor = { stopped: 5 * HOUR, inactive: 35 * MINUTE, error: 20 * MINUTE }[project.status] ?? 0;
   const end = Math.floor((now - stoppedFor) / MINUTE) * MINUTE - MINUTE;
@@ -128,7 +130,8 @@ export function demoHistory(project, now, seed = 1) {
   const start = Math.floor((now - 30 * DAY) / HOUR) * HOUR + HOUR;
   for (let time = start; time <= end; ) {
     times.push(time);
-    time += time < now - 7 * DAY ? HOUR : time < now - DAY ? 10 * MINUTE : MINUTE;
+    // A few samples per bucket of each range, so its min–max band has something to show.
+    time += time < now - 7 * DAY ? 15 * MINUTE : time < now - DAY ? 150_000 : 30_000;
   }
   const samples = [];
   let requests = 0;
@@ -139,8 +142,8 @@ export function demoHistory(project, now, seed = 1) {
     const load = (0.55 + 0.45 * Math.sin((2 * Math.PI * (hour - 9)) / 24)) * (weekday === 0 || weekday === 6 ? 0.7 : 1);
     const restartedAt = restarts.filter((at) => at <= time).at(-1);
     // Memory creeps up between restarts, a few percent a day.
-    let memory = memoryLevel * (0.88 + 0.12 * load) * (1 + 0.02 * ((time - restartedAt) / DAY)) + (random() - 0.5) * 12;
-    let cpu = cpuLevel * (0.35 + 1.1 * load) + (random() - 0.5) * 4;
+    let memory = memoryLevel * (0.88 + 0.12 * load) * (1 + 0.02 * ((time - restartedAt) / DAY) + (random() - 0.5) * 0.04);
+    let cpu = cpuLevel * (0.35 + 1.1 * load) + (random() - 0.5) * 10;
     let rate = perMinute * load;
     if (time >= deployAt && time < deployAt + 15 * MINUTE) {
       cpu = 78 + random() * 15;

@@ -590,7 +590,8 @@ describe('<live-logs-viewer>', () => {
       await settle(el);
       expect(messages(el)).to.deep.equal(['Building image', 'npm ERR! missing script: build']);
       expect(rows(el).every((row) => row.part.contains('row-history'))).to.equal(true);
-      expect(rows(el)[0].textContent).to.contain('Earlier:');
+      // The words for history and earlier deployments load the first time a log has either.
+      await until(() => rows(el)[0].textContent!.includes('Earlier:'), 'the history texts');
       expect(text(el, 'history-note')).to.equal('Lines with a dotted edge are from before this page opened');
       backend.emit('container_status_changed', { projectId: 'web', newStatus: 'deploying', timestamp: at(1) });
       backend.emit('deployment_progress', { projectId: 'web', message: 'Retrying', level: 'info', timestamp: at(2) });

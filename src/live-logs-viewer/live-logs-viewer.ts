@@ -56,6 +56,10 @@ const DEPLOY_TIME: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric'
 
 let presentationalSeq = 0;
 
+/** The strings of earlier deployments and history lines, loaded the first time a log has either. */
+let historyTexts: Promise<unknown> | undefined;
+let historyTextsLoaded = false;
+
 /** Colours and match highlighting, loaded the first time a row needs them (one load for the page). */
 let colours: typeof import('./ansi.js') | undefined;
 let coloursLoading: Promise<unknown> | undefined;
@@ -286,6 +290,11 @@ export class LiveLogsViewer extends LitElement {
       follow.sync();
     }
     if (this.#parsed.size > 2000) this.#parsed.clear();
+    if (!historyTextsLoaded && (this.#pastDeployments().length > 0 || this.#source().at(0)?.history)) {
+      // Without them (a failed load) the log still shows every line; only the picker and the note wait.
+      historyTexts ??= import('./live-logs-viewer-history.messages.js').then(() => (historyTextsLoaded = true), () => undefined);
+      void historyTexts.then(() => this.#refresh());
+    }
     if (relayout) follow.relayout(!this.wrap);
     if (follow.announcements !== this.#announcements) {
       this.#announcements = follow.announcements;
@@ -575,7 +584,7 @@ export class LiveLogsViewer extends LitElement {
       </div>
       <div part="status">
         <span part="counter">${counter}</span>
-        ${this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
+        ${historyTextsLoaded && this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
         ${follow.streaming && !this.#past ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
       </div>
       <div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>
@@ -583,7 +592,7 @@ export class LiveLogsViewer extends LitElement {
   }
 
   #renderToolbar(t: (key: string, vars?: Record<string, string | number>) => string): TemplateResult {
-    const past = this.#pastDeployments();
+    const past = historyTextsLoaded ? this.#pastDeployments() : [];
     const current = this.projectId ? this.#live.store?.getProject(this.projectId)?.currentDeployment : undefined;
     const name = (key: string, info: { startedAt: number; outcome?: string }) =>
       t(key, { time: this.#locale.time(info.startedAt, DEPLOY_TIME), outcome: info.outcome ? t(`logs.outcome.${info.outcome}`) : '' });
@@ -668,7 +677,7 @@ export class LiveLogsViewer extends LitElement {
     const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
     let cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
     if (entry.history) cls += ' history';
-    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history
+    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history && historyTextsLoaded
       ? html`<span class="visually-hidden">${this.#locale.t('logs.earlierLine')}</span>`
       : nothing}${this.hideTimestamps
       ? nothing

@@ -17,7 +17,7 @@ export type IndicatorStats = Partial<Pick<ConnectionStats, (typeof COUNTERS)[num
 /** The event types the stream carries, as the popover explains them. */
 const EVENTS = ['container_status_changed', 'metrics_updated', 'deployment_progress', 'auto_shutdown'] as const;
 
-/** The popover's longer texts, loaded once for the page when a popover first opens. */
+/** The popover's texts, loaded once for the page when a popover first opens. */
 let details: Promise<unknown> | undefined;
 let detailsLoaded = false;
 
@@ -207,26 +207,31 @@ export class SseIndicator extends LitElement {
         @beforetoggle=${this.#onBeforeToggle}
         @toggle=${this.#onToggle}
       >
-        <p part="title" id="title" class="title">${this.#locale.t('indicator.title')}</p>
-        ${this.#lastError ? html`<p part="error" class="error">${this.#locale.t('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
+        <p part="title" id="title" class="title">${this.#text('indicator.title')}</p>
+        ${this.#lastError ? html`<p part="error" class="error">${this.#text('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
         ${this.#renderEndpoint()}
-        <p part="section-title" class="section-title">${this.#locale.t('indicator.events')}</p>
+        <p part="section-title" class="section-title">${this.#text('indicator.events')}</p>
         <dl part="events" class="events">
           ${EVENTS.map(
             (type) =>
               html`<div part="event" class="event">
                 <dt part="event-name" class="event-name"><code>${type}</code></dt>
-                <dd part="event-text" class="event-text">${detailsLoaded ? this.#locale.t(`indicator.event.${type}`) : ''}</dd>
+                <dd part="event-text" class="event-text">${this.#text(`indicator.event.${type}`)}</dd>
               </div>`,
           )}
         </dl>
         ${this.#renderCounters()}
-        <p part="note" class="note">${detailsLoaded ? this.#locale.t('indicator.note') : ''}</p>
+        <p part="note" class="note">${this.#text('indicator.note')}</p>
       </div>`;
   }
 
+  /** A text of the popover: empty until its strings have loaded (the popover's first opening). */
+  #text(key: string, vars?: Record<string, string | number>): string {
+    return detailsLoaded ? this.#locale.t(key, vars) : '';
+  }
+
   #renderEndpoint() {
-    if (!this.url) return html`<p part="endpoint" class="endpoint empty">${this.#locale.t('indicator.noEndpoint')}</p>`;
+    if (!this.url) return html`<p part="endpoint" class="endpoint empty">${this.#text('indicator.noEndpoint')}</p>`;
     return html`<p part="endpoint" class="endpoint">
       <span part="method" class="method">GET</span> <code part="url" class="url">${this.url}</code>
     </p>`;
@@ -237,12 +242,12 @@ export class SseIndicator extends LitElement {
     if (!stats) return nothing;
     const shown = COUNTERS.filter((name) => typeof stats[name] === 'number');
     if (shown.length === 0) return nothing;
-    return html`<p part="section-title" class="section-title">${this.#locale.t('indicator.counters')}</p>
+    return html`<p part="section-title" class="section-title">${this.#text('indicator.counters')}</p>
       <dl part="stats" class="stats">
         ${shown.map(
           (name) =>
             html`<div part="stat" class="stat" data-stat=${name}>
-              <dt part="stat-name" class="stat-name">${this.#locale.t(`indicator.stat.${name}`)}</dt>
+              <dt part="stat-name" class="stat-name">${this.#text(`indicator.stat.${name}`)}</dt>
               <dd part="stat-value" class="stat-value">${this.#locale.number(stats[name]!)}</dd>
             </div>`,
         )}
