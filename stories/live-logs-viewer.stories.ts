@@ -149,6 +149,39 @@ export const Live: Story = {
 };
 
 /**
+ * A page opened after a deployment failed: the lines the server kept come first, marked as history
+ * (a dotted edge, a note below), then live ones; an earlier, successful deployment is in the picker.
+ */
+export const History: Story = {
+  argTypes: { entries: { control: false } },
+  render: () => {
+    const fill = (element: Element | undefined) => {
+      const provider = element as SseProvider | undefined;
+      if (!provider || provider.dataset.filled) return;
+      provider.dataset.filled = 'true';
+      const at = (second: number) => new Date(T0 + second * 1000).toISOString();
+      const lines = DEPLOYMENT.slice(0, 5).map(([level, message], i) => ({ id: `h${i}`, level, message, timestamp: at(-300 + i * 20) }));
+      lines.push({ id: 'h9', level: 'error', message: 'npm ERR! missing script: build', timestamp: at(-180) });
+      const store = provider.store;
+      store.apply({ type: 'container_status_changed', data: { projectId: 'web-shop', newStatus: 'error', timestamp: at(-180) } });
+      store.apply({
+        type: 'backfill',
+        data: {
+          projectId: 'web-shop',
+          metrics: [],
+          deployments: [
+            { id: 'd1', startedAt: at(-7200), endedAt: at(-7000), outcome: 'succeeded', dropped: 0, lines: [{ id: 'o1', level: 'success', message: 'Deployed 2.4.0', timestamp: at(-7000) }] },
+            { id: 'd2', startedAt: at(-300), endedAt: at(-180), outcome: 'failed', dropped: 0, lines },
+          ],
+        },
+      });
+      store.apply({ type: 'deployment_progress', data: { projectId: 'web-shop', level: 'info', message: 'Crash report uploaded', timestamp: at(5) } });
+    };
+    return html`<sse-provider ${ref(fill)}><live-logs-viewer project-id="web-shop" style="--logs-height: 240px"></live-logs-viewer></sse-provider>`;
+  },
+};
+
+/**
  * 100,000 held entries while 5,000 entries a second arrive through a provider's store: the view
  * follows the tail at frame rate. Scroll up to stop following; the jump button counts what arrives.
  */

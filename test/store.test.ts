@@ -354,3 +354,24 @@ describe('LiveStore', () => {
     expect(store.connection.stats.dropped).to.equal(6);
   });
 });
+
+describe('tab sharing of deployments and metrics', () => {
+  it('hands a joining tab the current deployment, the earlier ones and the metrics points', async () => {
+    const { syncOf, applySync } = await import('../src/core/tab-share.js');
+    const leader = new LiveStore();
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 3; i++) leader.apply({ type: 'metrics_updated', data: { projectId: 'web', cpu: i, memory: 100, requests: i, uptime: '1m' } }, t0 + i * 1000);
+    leader.apply(status('web', 'deploying'), t0, 'd1');
+    leader.apply(log('web', 'first deployment'), t0, 'l1');
+    leader.apply(status('web', 'running'), t0);
+    leader.apply(status('web', 'deploying'), t0, 'd2');
+    leader.apply(log('web', 'second deployment'), t0, 'l2');
+    const follower = new LiveStore();
+    applySync(follower, structuredClone(syncOf(leader, 'l2')), t0 + 5000);
+    const web = follower.getProject('web')!;
+    expect(web.logs.toArray().map((entry) => entry.message)).to.deep.equal(['second deployment']);
+    expect(web.currentDeployment).to.deep.include({ id: 'd2' });
+    expect(web.pastDeployments.map((d) => [d.id, d.outcome, d.entries.map((e) => e.message)])).to.deep.equal([['d1', 'succeeded', ['first deployment']]]);
+    expect(Array.from({ length: web.metrics.length }, (_, i) => web.metrics.at(i)!.cpu)).to.deep.equal([0, 1, 2]);
+  });
+});

@@ -107,11 +107,12 @@ export function syncOf(store: LiveStore, lastEventId: string | undefined): Share
     const item: Snapshot['projects'][number] = { projectId: id, status: project.status };
     if (project.name !== undefined) item.name = project.name;
     if (project.url !== undefined) item.url = project.url;
-    const latest = project.metrics.latest();
-    if (latest) item.metrics = { cpu: latest.cpu, memory: latest.memory, requests: latest.requests, uptime: latest.uptime };
+    // Its metrics points, the latest included, come in its backfill.
     projects.push(item);
   }
-  for (const entry of store.logs()) logs.push({ projectId: entry.projectId, ...lineOf(entry) });
+  // A project in a deployment hands its lines over in its backfill, apart from its earlier ones.
+  const inBackfill = new Set(backfills.filter((backfill) => backfill.deployments.length > 0).map((backfill) => backfill.projectId));
+  for (const entry of store.logs()) if (!inBackfill.has(entry.projectId)) logs.push({ projectId: entry.projectId, ...lineOf(entry) });
   const { state, closedReason } = store.connection;
   const sync: ShareSync = { state, closedReason, snapshot: { projects }, logs, shutdowns, backfills };
   if (lastEventId !== undefined) sync.lastEventId = lastEventId;
@@ -125,7 +126,6 @@ export function applySync(store: LiveStore, sync: ShareSync, now: number): void 
   store.applySnapshot(sync.snapshot, now);
   for (const data of sync.logs) store.apply({ type: 'deployment_progress', data }, now);
   for (const data of sync.shutdowns) store.apply({ type: 'auto_shutdown', data }, now);
-  // After the lines: a backfill's current deployment with no lines keeps the ones just applied.
   for (const data of sync.backfills ?? []) store.apply({ type: 'backfill', data }, now);
   store.setConnection({ state: sync.state, closedReason: sync.closedReason });
 }
@@ -150,11 +150,11 @@ function deploymentOf(info: DeploymentInfo, entries: readonly LogEntry[]): Backf
   return deployment;
 }
 
-/** A project's metrics points and deployments; the current one without its lines (the sync's `logs` has them). */
+/** A project's metrics points, and its deployments with their lines once it has had one. */
 function backfillOf(project: ProjectState): Backfill {
   const metrics = Array.from({ length: project.metrics.length }, (_, i) => project.metrics.at(i)!);
   const deployments = project.currentDeployment
-    ? [...project.pastDeployments.map((past) => deploymentOf(past, past.entries)), deploymentOf(project.currentDeployment, [])]
+    ? [...project.pastDeployments.map((past) => deploymentOf(past, past.entries)), deploymentOf(project.currentDeployment, project.logs.toArray())]
     : [];
   return { projectId: project.projectId, metrics, deployments };
 }
