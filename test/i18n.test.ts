@@ -4,6 +4,7 @@ import '../src/live-status-alert/define.js';
 import '../src/live-container-actions/define.js';
 import '../src/live-toast-region/define.js';
 import '../src/live-logs-viewer/define.js';
+import '../src/sse-indicator/define.js';
 import type { LiveStatusAlert } from '../src/live-status-alert/live-status-alert.js';
 import type { LiveContainerActions } from '../src/live-container-actions/live-container-actions.js';
 import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
@@ -115,6 +116,17 @@ describe('i18n through the elements', () => {
     } finally {
       registerMessages('en', { 'actions.stop': 'Stop' });
     }
+  });
+
+  it('a string overridden before its part loads stays overridden once it has', async () => {
+    // The indicator's popover texts load the first time a popover opens: none has in this page yet.
+    registerMessages('en', { 'indicator.note': 'Our servers pick the pace.' });
+    const el = await fixture<HTMLElement>(html`<sse-indicator state="open" url="/x"></sse-indicator>`);
+    const part = (name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`)!;
+    (part('trigger') as HTMLElement).click();
+    await until(() => part('title').textContent !== '', 'the popover texts to load');
+    expect(part('note').textContent).to.equal('Our servers pick the pace.');
+    expect(part('title').textContent).to.equal('Live connection');
   });
 
   it('numbers and durations are formatted with Intl for the language', async () => {

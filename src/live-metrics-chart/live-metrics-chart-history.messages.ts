@@ -1,6 +1,7 @@
 import { registerBuiltIn } from '../shared/i18n.js';
 
-// The range control, history and comparison strings: loaded with the history view, not with the element.
+// The range control, history and comparison strings: loaded with the history view, not with the
+// element (`true`: a host's own `registerMessages` for these keys, made before they load, stays).
 registerBuiltIn({
   'history.range': ['Time range', 'Rango de tiempo'],
   'history.range.live': ['Live', 'En vivo'],
@@ -39,4 +40,4 @@ registerBuiltIn({
     '{count} invalid points dropped from the history of {project}',
     '{count} puntos no válidos descartados del historial de {project}',
   ],
-});
+}, true);
