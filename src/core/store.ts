@@ -367,7 +367,8 @@ export class LiveStore {
     const last = deployments[deployments.length - 1];
     if (!last) return;
     const current = project.currentDeployment;
-    if (current?.id !== undefined && current.id !== last.id) this.#archive(project);
+    // Another deployment than the one held (both named): the held one becomes a past deployment.
+    if (current?.id !== undefined && last.id !== undefined && current.id !== last.id) this.#archive(project);
     const held = project.logs.toArray();
     const byId = new Map(held.filter((entry) => entry.id !== undefined).map((entry) => [entry.id, entry]));
     const lines = this.#entries(data.projectId, last, receivedAt, byId);
