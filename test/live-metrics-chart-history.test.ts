@@ -422,7 +422,9 @@ describe('<live-metrics-chart> history', () => {
       const el = await chart(html`<live-metrics-chart project-ids="api web worker" range="7d" .history=${three()}></live-metrics-chart>`);
       await drawn(el, '7d');
       expect(part(el, 'metric')!.getAttribute('role')).to.equal('radiogroup');
+      const changed = oneEvent(el, 'metric-change');
       radio(el, 'memory', 'metric').click();
+      expect((await changed).detail).to.deep.equal({ metric: 'memory', previous: 'cpu' });
       await until(() => label(el).startsWith('Memory'), 'the memory chart');
       expect(el.getAttribute('metric')).to.equal('memory');
       expect(text(el, 'readout')).to.match(/api: [\d,]+ MB/);

@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import type { LiveService } from '../shared/context.js';
 import type { LocaleController } from '../shared/i18n.js';
 import { resizes } from '../shared/observers.js';
-import type { LiveMetricsChart, RangeChangeDetail } from './live-metrics-chart.js';
+import type { LiveMetricsChart, MetricChangeDetail, RangeChangeDetail } from './live-metrics-chart.js';
 import {
   RANGES,
   downsample,
@@ -611,7 +611,11 @@ export class HistoryView implements ReactiveController {
     const host = this.#host;
     if (focus) this.#focusGroup = group;
     if (group === 'metric') {
+      const previous = this.#metric;
       host.metric = value as HistoryMetric;
+      if (value === previous) return;
+      const detail: MetricChangeDetail = { metric: value as HistoryMetric, previous };
+      host.dispatchEvent(new CustomEvent('metric-change', { detail, bubbles: true, composed: true }));
       return;
     }
     const previous = this.#range;

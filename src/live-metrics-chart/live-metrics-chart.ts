@@ -23,6 +23,12 @@ export interface RangeChangeDetail {
   previous: ChartRange;
 }
 
+/** The detail of `metric-change`: the metric a comparison now draws and the one before. */
+export interface MetricChangeDetail {
+  metric: HistoryMetric;
+  previous: HistoryMetric;
+}
+
 /** What `render()` shows, derived in `willUpdate`. */
 type View =
   | { state: 'unavailable' | 'waiting' }
@@ -52,6 +58,7 @@ const AXIS_FONT_SIZE = 11;
  * @summary Live CPU and memory of a running container: cards and a streaming chart; history and comparison.
  *
  * @fires {CustomEvent<RangeChangeDetail>} range-change - The user chose another range (`{ range, previous }`).
+ * @fires {CustomEvent<MetricChangeDetail>} metric-change - The user chose another metric for a comparison (`{ metric, previous }`).
  * @fires {CustomEvent<SseInvalidEventDetail>} sse-invalid-event - A history answer had invalid points, which were dropped (`type: 'history'`, the count and why).
  *
  * @csspart base - The wrapper of the cards and the chart (running state).
@@ -714,5 +721,6 @@ function unwatch(watcher: Watcher): void {
 declare global {
   interface HTMLElementEventMap {
     'range-change': CustomEvent<RangeChangeDetail>;
+    'metric-change': CustomEvent<MetricChangeDetail>;
   }
 }
