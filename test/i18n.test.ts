@@ -124,7 +124,7 @@ describe('i18n through the elements', () => {
     const el = await fixture<HTMLElement>(html`<sse-indicator state="open" url="/x"></sse-indicator>`);
     const part = (name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`)!;
     (part('trigger') as HTMLElement).click();
-    await until(() => part('title').textContent !== '', 'the popover texts to load');
+    await until(() => part('events').textContent!.includes('metrics_updated') && part('section-title').textContent !== '', 'the popover texts to load');
     expect(part('note').textContent).to.equal('Our servers pick the pace.');
     expect(part('title').textContent).to.equal('Live connection');
   });

@@ -1,10 +1,9 @@
-// The popover's texts: loaded the first time the popover opens, so a page that never opens it does
-// not carry them.
+// The popover's texts but its title and the last error (which may say a lazily loaded file is
+// missing): loaded the first time the popover opens, so a page that never opens it does not carry them.
 import { registerBuiltIn } from '../shared/i18n.js';
 
 registerBuiltIn(
   {
-    'indicator.title': ['Live connection', 'Conexión en vivo'],
     'indicator.noEndpoint': ['No endpoint set', 'Sin endpoint'],
     'indicator.events': ['Events', 'Eventos'],
     'indicator.counters': ['Counters', 'Contadores'],
@@ -15,7 +14,6 @@ registerBuiltIn(
     'indicator.stat.duplicates': ['Duplicates', 'Duplicados'],
     'indicator.stat.reconnects': ['Reconnects', 'Reconexiones'],
     'indicator.stat.dropped': ['Dropped logs', 'Logs descartados'],
-    'indicator.lastError': ['Last error: {message}', 'Último error: {message}'],
     'indicator.event.container_status_changed': [
     'A container changed status; its badge updates.',
     'Un contenedor cambió de estado; su badge se actualiza.',

@@ -6,4 +6,6 @@ registerBuiltIn({
   'connection.retrying': ['Disconnected — reconnecting', 'Desconectado — reconectando'],
   'connection.disconnected': ['Disconnected', 'Desconectado'],
   'connection.unauthorized': ['Disconnected — authorization required', 'Desconectado — se requiere autorización'],
+  'indicator.title': ['Live connection', 'Conexión en vivo'],
+  'indicator.lastError': ['Last error: {message}', 'Último error: {message}'],
 });

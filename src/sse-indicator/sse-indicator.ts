@@ -17,7 +17,10 @@ export type IndicatorStats = Partial<Pick<ConnectionStats, (typeof COUNTERS)[num
 /** The event types the stream carries, as the popover explains them. */
 const EVENTS = ['container_status_changed', 'metrics_updated', 'deployment_progress', 'auto_shutdown'] as const;
 
-/** The popover's texts, loaded once for the page when a popover first opens. */
+/**
+ * The popover's texts, loaded once for the page when a popover first opens. Its title and the last
+ * error are not among them: the error may be that a lazily loaded file is missing.
+ */
 let details: Promise<unknown> | undefined;
 let detailsLoaded = false;
 
@@ -207,8 +210,8 @@ export class SseIndicator extends LitElement {
         @beforetoggle=${this.#onBeforeToggle}
         @toggle=${this.#onToggle}
       >
-        <p part="title" id="title" class="title">${this.#text('indicator.title')}</p>
-        ${this.#lastError ? html`<p part="error" class="error">${this.#text('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
+        <p part="title" id="title" class="title">${this.#locale.t('indicator.title')}</p>
+        ${this.#lastError ? html`<p part="error" class="error">${this.#locale.t('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
         ${this.#renderEndpoint()}
         <p part="section-title" class="section-title">${this.#text('indicator.events')}</p>
         <dl part="events" class="events">
