@@ -90,10 +90,197 @@ export function projectLink(url, className) {
   return el('a', { class: className, href: url, target: '_blank', rel: 'noopener noreferrer' }, icon(...ICONS.external), text);
 }
 
+// ---- Language ------------------------------------------------------------------------------------
+// The demo's own words, in English and Spanish. The elements translate themselves: they follow the
+// nearest `lang`, here the one on <html>.
+
+export const LANGS = ['en', 'es'];
+const LANG_NAMES = { en: 'English', es: 'Español' };
+const LANG_KEY = 'clouddeploy-demo-lang';
+
+const STRINGS = {
+  en: {
+    'nav.main': 'Main',
+    'nav.dashboard': 'Dashboard',
+    'nav.compare': 'Compare',
+    'nav.breadcrumb': 'Breadcrumb',
+    'title.dashboard': 'Dashboard',
+    'title.compare': 'Compare',
+    'title.notFound': 'Project not found',
+    'projects.title': 'Projects',
+    'projects.loading': 'Loading your projects…',
+    'projects.list': 'Your projects',
+    'projects.count': (n) => `${n} ${n === 1 ? 'project' : 'projects'}`,
+    'projects.live': (mock) => `live from ${mock ? 'the in-browser simulation' : 'the server'}.`,
+    'projects.none': 'No projects',
+    'projects.noneText': 'Every project has been deleted. Restart the demo server to get them back.',
+    'compare.title': 'Compare projects',
+    'compare.text': 'One chart, a line per project: live, or over the last 24 hours, 7 or 30 days',
+    'compare.pick': 'Projects to compare',
+    'compare.hint': 'Pick at least one project.',
+    'compare.summary': (mock) => `Pick projects to draw them on one chart, live from ${mock ? 'the in-browser simulation' : 'the server'}.`,
+    'card.details': 'Details ›',
+    'card.noUrl': 'No public URL',
+    'card.cpu': 'CPU',
+    'card.memory': 'Memory',
+    'card.up': 'Up',
+    'card.waitingMetrics': 'Running — waiting for the first metrics…',
+    'card.preparing': 'Preparing deployment',
+    'card.stopped': 'Container stopped. Start it to deploy the latest build.',
+    'card.inactive': 'Paused after a period without traffic.',
+    'card.error': 'The last deployment failed.',
+    'card.waiting': 'Waiting for the live status…',
+    'project.crumbs': 'Projects',
+    'project.crumb': 'Project',
+    'project.loading': 'Loading…',
+    'project.metrics': 'Metrics',
+    'project.metricsText': 'CPU and memory, live or over the last 24 hours, 7 or 30 days',
+    'project.logs': 'Deployment logs',
+    'project.logsText': 'Streamed as the deployment runs',
+    'project.notFound': 'Project not found',
+    'project.notFoundText': 'This project does not exist, or it was deleted.',
+    'project.back': 'Back to your projects',
+    'project.notFoundCrumb': 'Not found',
+    'project.deleted': (name) => `“${name}” was deleted.`,
+    'project.noSuch': (id) => `There is no project “${id}”.`,
+    'project.noId': 'No project was given: open a project from the dashboard.',
+    'footer.updates': 'Live updates from',
+    'footer.built': 'built with',
+    'mode.mock': 'In-browser mock',
+    'mode.server': 'Live server',
+    'mode.mockTitle': 'Events come from the simulation in this tab. Switch to the server.',
+    'mode.serverTitle': 'Events come from the server over SSE. Switch to the in-browser mock.',
+    'theme.system': 'System',
+    'theme.light': 'Light',
+    'theme.dark': 'Dark',
+    'theme.label': (current, next) => `Theme: ${current}. Switch to ${next}`,
+    'theme.title': (current) => `Theme: ${current}`,
+    'lang.label': (current, next) => `Language: ${current}. Switch to ${next}`,
+  },
+  es: {
+    'nav.main': 'Principal',
+    'nav.dashboard': 'Panel',
+    'nav.compare': 'Comparar',
+    'nav.breadcrumb': 'Ruta de navegación',
+    'title.dashboard': 'Panel',
+    'title.compare': 'Comparar',
+    'title.notFound': 'Proyecto no encontrado',
+    'projects.title': 'Proyectos',
+    'projects.loading': 'Cargando tus proyectos…',
+    'projects.list': 'Tus proyectos',
+    'projects.count': (n) => `${n} ${n === 1 ? 'proyecto' : 'proyectos'}`,
+    'projects.live': (mock) => `en directo desde ${mock ? 'la simulación del navegador' : 'el servidor'}.`,
+    'projects.none': 'No hay proyectos',
+    'projects.noneText': 'Se han eliminado todos los proyectos. Reinicia el servidor de la demo para recuperarlos.',
+    'compare.title': 'Comparar proyectos',
+    'compare.text': 'Un gráfico, una línea por proyecto: en directo o en las últimas 24 horas, 7 o 30 días',
+    'compare.pick': 'Proyectos que comparar',
+    'compare.hint': 'Elige al menos un proyecto.',
+    'compare.summary': (mock) => `Elige proyectos para verlos en un gráfico, en directo desde ${mock ? 'la simulación del navegador' : 'el servidor'}.`,
+    'card.details': 'Detalles ›',
+    'card.noUrl': 'Sin URL pública',
+    'card.cpu': 'CPU',
+    'card.memory': 'Memoria',
+    'card.up': 'Activo',
+    'card.waitingMetrics': 'En ejecución: esperando las primeras métricas…',
+    'card.preparing': 'Preparando el despliegue',
+    'card.stopped': 'Contenedor detenido. Inícialo para desplegar la última versión.',
+    'card.inactive': 'En pausa tras un periodo sin tráfico.',
+    'card.error': 'El último despliegue falló.',
+    'card.waiting': 'Esperando el estado en directo…',
+    'project.crumbs': 'Proyectos',
+    'project.crumb': 'Proyecto',
+    'project.loading': 'Cargando…',
+    'project.metrics': 'Métricas',
+    'project.metricsText': 'CPU y memoria, en directo o en las últimas 24 horas, 7 o 30 días',
+    'project.logs': 'Registros del despliegue',
+    'project.logsText': 'Llegan mientras se despliega',
+    'project.notFound': 'Proyecto no encontrado',
+    'project.notFoundText': 'Este proyecto no existe o se ha eliminado.',
+    'project.back': 'Volver a tus proyectos',
+    'project.notFoundCrumb': 'No encontrado',
+    'project.deleted': (name) => `Se eliminó «${name}».`,
+    'project.noSuch': (id) => `No existe el proyecto «${id}».`,
+    'project.noId': 'No se indicó ningún proyecto: abre uno desde el panel.',
+    'footer.updates': 'Actualizaciones en directo desde',
+    'footer.built': 'hecho con',
+    'mode.mock': 'Simulación local',
+    'mode.server': 'Servidor real',
+    'mode.mockTitle': 'Los eventos vienen de la simulación de esta pestaña. Cambiar al servidor.',
+    'mode.serverTitle': 'Los eventos vienen del servidor por SSE. Cambiar a la simulación local.',
+    'theme.system': 'Sistema',
+    'theme.light': 'Claro',
+    'theme.dark': 'Oscuro',
+    'theme.label': (current, next) => `Tema: ${current}. Cambiar a ${next}`,
+    'theme.title': (current) => `Tema: ${current}`,
+    'lang.label': (current, next) => `Idioma: ${current}. Cambiar a ${next}`,
+  },
+};
+
+function storedLang() {
+  try {
+    const value = localStorage.getItem(LANG_KEY);
+    return LANGS.includes(value) ? value : 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** The page's language: set on <html> as soon as this module runs, before the elements render. */
+export let lang = storedLang();
+document.documentElement.lang = lang;
+
+/** The demo's own text for `key` in the page's language; functions take `args`. */
+export function t(key, ...args) {
+  const value = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
+  return typeof value === 'function' ? value(...args) : value;
+}
+
+/** Fills every `data-i18n` (text) and `data-i18n-label` (aria-label) in the page. */
+function translateStatic() {
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+}
+
+const langListeners = new Set();
+/** Calls `listener` whenever the language changes (the page re-renders its own text). */
+export function onLangChange(listener) {
+  langListeners.add(listener);
+}
+
+/** The top bar's language button: English ⇄ Español. */
+function setupLangToggle() {
+  const end = document.querySelector('.topbar-end');
+  if (!end) return;
+  const button = el('button', { class: 'lang-toggle', type: 'button' });
+  end.insertBefore(button, end.querySelector('.theme-toggle'));
+  const render = () => {
+    const next = lang === 'en' ? 'es' : 'en';
+    // It shows the language it switches to, in that language (and says so in the page's language).
+    const full = el('span', { class: 'lang-full', lang: next }, LANG_NAMES[next]);
+    const short = el('span', { class: 'lang-short', lang: next, 'aria-hidden': 'true' }, next.toUpperCase());
+    button.replaceChildren(full, short);
+    button.setAttribute('aria-label', t('lang.label', LANG_NAMES[lang], LANG_NAMES[next]));
+    button.title = t('lang.label', LANG_NAMES[lang], LANG_NAMES[next]);
+  };
+  button.addEventListener('click', () => {
+    lang = lang === 'en' ? 'es' : 'en';
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+    document.documentElement.lang = lang;
+    render();
+    translateStatic();
+    for (const listener of langListeners) listener(lang);
+  });
+  render();
+}
+
 // ---- Theme ---------------------------------------------------------------------------------------
 
 const THEMES = ['system', 'light', 'dark'];
-const THEME_NAMES = { system: 'System', light: 'Light', dark: 'Dark' };
 const THEME_KEY = 'clouddeploy-demo-theme';
 
 function storedTheme() {
@@ -119,8 +306,8 @@ function setupThemeToggle() {
     applyTheme(theme);
     const next = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
     button.replaceChildren(icon(...ICONS[theme === 'system' ? 'system' : theme === 'light' ? 'sun' : 'moon']));
-    button.setAttribute('aria-label', `Theme: ${THEME_NAMES[theme]}. Switch to ${THEME_NAMES[next]}`);
-    button.title = `Theme: ${THEME_NAMES[theme]}`;
+    button.setAttribute('aria-label', t('theme.label', t(`theme.${theme}`), t(`theme.${next}`)));
+    button.title = t('theme.title', t(`theme.${theme}`));
   };
   button.addEventListener('click', () => {
     theme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
@@ -131,6 +318,7 @@ function setupThemeToggle() {
     }
     render();
   });
+  onLangChange(render);
   render();
 }
 
@@ -145,27 +333,71 @@ function setupModeChip() {
   chip.href = `${location.pathname}${search ? `?${search}` : ''}`;
   chip.replaceChildren(
     icon(...(mock ? ICONS.chip : ICONS.server)),
-    el('span', { class: 'mode-text' }, mock ? 'In-browser mock' : 'Live server'),
+    el('span', { class: 'mode-text' }, t(mock ? 'mode.mock' : 'mode.server')),
   );
-  chip.title = mock ? 'Events come from the simulation in this tab. Switch to the server.' : 'Events come from the server over SSE. Switch to the in-browser mock.';
+  chip.title = t(mock ? 'mode.mockTitle' : 'mode.serverTitle');
+}
+
+// ---- Layout helpers ------------------------------------------------------------------------------
+
+/** The deepest focused element, through open shadow roots. */
+function deepActive() {
+  let node = document.activeElement;
+  while (node?.shadowRoot?.activeElement) node = node.shadowRoot.activeElement;
+  return node;
+}
+
+/**
+ * Keeps focused controls clear of the sticky header and of the toasts: the header's height and the
+ * space the toasts take on a narrow screen become `--header-space` and `--toast-space` on <html>,
+ * which `scroll-padding` (and the page's bottom padding) in demo.css use. When a toast appears over
+ * the focused control, the control scrolls up above it.
+ */
+function setupLayoutSpace() {
+  const root = document.documentElement;
+  const header = document.querySelector('.topbar');
+  const region = document.querySelector('live-toast-region');
+  const narrow = matchMedia('(max-width: 640px)');
+  const measure = () => {
+    if (header) root.style.setProperty('--header-space', `${Math.ceil(header.getBoundingClientRect().height)}px`);
+    if (!region) return;
+    const height = region.getBoundingClientRect().height;
+    const space = narrow.matches && height > 0 ? Math.ceil(height) + 8 : 0;
+    root.style.setProperty('--toast-space', `${space}px`);
+    const focused = deepActive();
+    if (space > 0 && focused && focused !== document.body && !region.contains(focused)) {
+      const box = focused.getBoundingClientRect();
+      if (box.bottom > innerHeight - space) focused.scrollIntoView({ block: 'nearest' });
+    }
+  };
+  const observer = new ResizeObserver(measure);
+  if (header) observer.observe(header);
+  if (region) observer.observe(region);
+  narrow.addEventListener('change', measure);
+  measure();
 }
 
 /** The parts every page shares; returns the provider. */
 export function setupPage() {
   applyTheme(storedTheme());
+  document.documentElement.lang = lang;
+  translateStatic();
+  setupLangToggle();
   setupThemeToggle();
   setupModeChip();
+  onLangChange(setupModeChip);
+  setupLayoutSpace();
   for (const link of document.querySelectorAll('a[data-page]')) link.href = pageHref(link.dataset.page);
   return setupProvider();
 }
 
 // ---- Formatting ------------------------------------------------------------------------------------
 
-const percent = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const percent = (value) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(value);
+const whole = (value) => new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(value);
 
 export const format = {
-  cpu: (value) => `${percent.format(value)} %`,
-  memory: (value) => `${whole.format(value)} MB`,
-  count: (value) => whole.format(value),
+  cpu: (value) => `${percent(value)} %`,
+  memory: (value) => `${whole(value)} MB`,
+  count: (value) => whole(value),
 };

@@ -1,6 +1,6 @@
 // Dashboard: a card per project, kept current from the provider's store — a project that appears
 // on the stream gets a card, one a snapshot no longer lists loses it.
-import { avatar, el, format, mock, pageHref, params, projectLink, setupPage } from './app.js';
+import { avatar, el, format, mock, onLangChange, pageHref, params, projectLink, setupPage, t } from './app.js';
 
 const provider = setupPage();
 /** `?view=compare`: one chart comparing the projects picked, instead of the cards. */
@@ -29,24 +29,24 @@ function detailOf(project, details) {
   switch (project?.status) {
     case 'running': {
       const latest = project.metrics?.latest();
-      if (!latest) return ['Running — waiting for the first metrics…'];
-      nodes.push(stat('CPU', format.cpu(latest.cpu)), stat('Memory', format.memory(latest.memory)));
-      if (latest.uptime) nodes.push(stat('Up', latest.uptime));
+      if (!latest) return [t('card.waitingMetrics')];
+      nodes.push(stat(t('card.cpu'), format.cpu(latest.cpu)), stat(t('card.memory'), format.memory(latest.memory)));
+      if (latest.uptime) nodes.push(stat(t('card.up'), latest.uptime));
       return nodes;
     }
     case 'deploying': {
       const deployment = project.deployment;
-      const step = deployment?.step ?? 'Preparing deployment';
+      const step = deployment?.step ?? t('card.preparing');
       return deployment?.progress === undefined ? [`${step}…`] : [`${step}…`, stat('', `${Math.round(deployment.progress)} %`)];
     }
     case 'stopped':
-      return ['Container stopped. Start it to deploy the latest build.'];
+      return [t('card.stopped')];
     case 'inactive':
-      return [project.autoShutdown?.reason ?? details?.reason ?? 'Paused after a period without traffic.'];
+      return [project.autoShutdown?.reason ?? details?.reason ?? t('card.inactive')];
     case 'error':
-      return [project.lastError?.message ?? details?.lastError ?? 'The last deployment failed.'];
+      return [project.lastError?.message ?? details?.lastError ?? t('card.error')];
     default:
-      return ['Waiting for the live status…'];
+      return [t('card.waiting')];
   }
 }
 
@@ -57,6 +57,7 @@ function createCard(projectId) {
   const detail = el('p', { class: 'card-detail' });
   const badge = el('live-status-badge', { 'project-id': projectId });
   const actions = el('live-container-actions', { 'project-id': projectId });
+  const detailsLink = el('a', { class: 'details-link', href: pageHref('project.html', { id: projectId }), 'aria-hidden': 'true', tabindex: '-1' }, t('card.details'));
   const root = el(
     'li',
     { class: 'card', 'data-project-id': projectId },
@@ -66,10 +67,10 @@ function createCard(projectId) {
       'div',
       { class: 'card-foot' },
       actions,
-      el('a', { class: 'details-link', href: pageHref('project.html', { id: projectId }), 'aria-hidden': 'true', tabindex: '-1' }, 'Details ›'),
+      detailsLink,
     ),
   );
-  return { root, titleLink, urlSlot, avatarSlot, detail, name: undefined, url: undefined, badge };
+  return { root, titleLink, urlSlot, avatarSlot, detail, detailsLink, name: undefined, url: undefined, lang: undefined, badge };
 }
 
 function updateCard(card, projectId, { name, url }, project) {
@@ -80,9 +81,12 @@ function updateCard(card, projectId, { name, url }, project) {
     card.avatarSlot.replaceChildren(avatar(projectId, shown));
     card.root.setAttribute('aria-label', shown);
   }
-  if (card.url !== url) {
+  const lang = document.documentElement.lang;
+  if (card.url !== url || card.lang !== lang) {
     card.url = url;
-    card.urlSlot.replaceChildren(url ? projectLink(url, 'card-url') : el('span', { class: 'card-url' }, 'No public URL'));
+    card.lang = lang;
+    card.urlSlot.replaceChildren(url ? projectLink(url, 'card-url') : el('span', { class: 'card-url' }, t('card.noUrl')));
+    card.detailsLink.textContent = t('card.details');
   }
   card.detail.replaceChildren(...detailOf(project, restDetails.get(projectId)));
 }
@@ -119,9 +123,7 @@ function reconcile(unordered) {
   list.hidden = entries.length === 0 || comparing;
   if (comparing) renderPicker(entries);
   const count = entries.length;
-  summary.textContent = comparing
-    ? `Pick projects to draw them on one chart, live from ${mock ? 'the in-browser simulation' : 'the server'}.`
-    : `${count} ${count === 1 ? 'project' : 'projects'}, live from ${mock ? 'the in-browser simulation' : 'the server'}.`;
+  summary.textContent = comparing ? t('compare.summary', mock) : `${t('projects.count', count)}, ${t('projects.live', mock)}`;
 }
 
 function render() {
@@ -235,14 +237,24 @@ function renderPicker(entries) {
 if (comparing) {
   document.getElementById('nav-projects').removeAttribute('aria-current');
   document.getElementById('nav-compare').setAttribute('aria-current', 'page');
-  document.querySelector('.page-head h1').textContent = 'Compare';
-  document.title = 'Compare · CloudDeploy';
+  document.querySelector('.page-head h1').dataset.i18n = 'title.compare';
+  document.querySelector('.page-head h1').textContent = t('title.compare');
   compareSection.hidden = false;
   list.hidden = true;
   if (['live', '24h', '7d', '30d'].includes(params.get('range'))) compareChart.setAttribute('range', params.get('range'));
   compareChart.addEventListener('range-change', saveView);
 }
 document.getElementById('nav-compare').href = pageHref('index.html', { view: 'compare' });
+
+/** The tab's title, in the page's language. */
+function setTitle() {
+  document.title = `${t(comparing ? 'title.compare' : 'title.dashboard')} · CloudDeploy`;
+}
+setTitle();
+onLangChange(() => {
+  setTitle();
+  render();
+});
 
 if (!mock) loadList();
 provider.addEventListener('sse-state-change', (event) => {

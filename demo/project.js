@@ -1,6 +1,6 @@
 // Project details: indicator, alert by state, metrics (running only), logs and controls for one
 // project, `project.html?id=<projectId>`.
-import { avatar, el, mock, params, projectLink, setupPage } from './app.js';
+import { avatar, el, mock, onLangChange, params, projectLink, setupPage, t } from './app.js';
 
 const provider = setupPage();
 const projectId = params.get('id') ?? '';
@@ -34,13 +34,29 @@ let seenOnce = false;
 let shownName;
 let shownUrl;
 
-function showNotFound(reason) {
+/** Why the project is not shown, as a message key and its argument (so it follows the language). */
+let missing;
+
+function showNotFound(key, arg) {
+  missing = { key, arg };
   projectSection.hidden = true;
   notFound.hidden = false;
-  notFoundText.textContent = reason;
-  crumb.textContent = 'Not found';
-  document.title = 'Project not found · CloudDeploy';
+  notFoundText.textContent = t(key, arg);
+  crumb.textContent = t('project.notFoundCrumb');
+  document.title = `${t('title.notFound')} · CloudDeploy`;
 }
+
+// Until the project is known, the placeholders in the page's language.
+crumb.textContent = t('project.crumb');
+nameNode.textContent = t('project.loading');
+onLangChange(() => {
+  if (missing && !notFound.hidden) showNotFound(missing.key, missing.arg);
+  else if (shownName === undefined) {
+    crumb.textContent = t('project.crumb');
+    nameNode.textContent = t('project.loading');
+  }
+  if (shownUrl === undefined && seenOnce) urlSlot.replaceChildren(el('span', {}, t('card.noUrl')));
+});
 
 function render() {
   const store = provider.store;
@@ -49,7 +65,7 @@ function render() {
     // Only a snapshot says a project is gone; before one arrives it may simply not be known yet.
     if (known) {
       known = false;
-      showNotFound(seenOnce ? `“${shownName ?? projectId}” was deleted.` : `There is no project “${projectId}”.`);
+      showNotFound(seenOnce ? 'project.deleted' : 'project.noSuch', seenOnce ? (shownName ?? projectId) : projectId);
     }
     return;
   }
@@ -67,7 +83,7 @@ function render() {
   }
   if (project.url !== shownUrl) {
     shownUrl = project.url;
-    urlSlot.replaceChildren(project.url ? projectLink(project.url, 'project-url') : el('span', {}, 'No public URL'));
+    urlSlot.replaceChildren(project.url ? projectLink(project.url, 'project-url') : el('span', {}, t('card.noUrl')));
     document.getElementById('actions').setAttribute('url', project.url ?? '');
   }
 }
@@ -99,7 +115,7 @@ async function loadDetails() {
 }
 
 if (!projectId) {
-  showNotFound('No project was given: open a project from the dashboard.');
+  showNotFound('project.noId');
 } else {
   provider.addEventListener('snapshot', () => {
     // A snapshot is the full list: if the project is not in it, it does not exist.
