@@ -98,6 +98,11 @@ export interface Snapshot {
 export type DeploymentOutcome = 'succeeded' | 'failed' | 'stopped';
 export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'stopped'] as const;
 
+/** How a deployment ends when the status changes from `deploying` to `status`. */
+export function outcomeOf(status: string): DeploymentOutcome {
+  return status === 'running' ? 'succeeded' : status === 'error' ? 'failed' : 'stopped';
+}
+
 /** A metrics point kept by the backend. `time` is epoch ms. */
 export interface BackfillPoint extends MetricsSample {
   time: number;

@@ -1,5 +1,5 @@
 import { MetricsHistory } from './metrics-history.js';
-import type { Backfill, BackfillDeployment, ContainerStatus, DeploymentOutcome, LogLevel, ProtocolEvent, Snapshot } from './protocol.js';
+import { outcomeOf, type Backfill, type BackfillDeployment, type ContainerStatus, type DeploymentOutcome, type LogLevel, type ProtocolEvent, type Snapshot } from './protocol.js';
 import { Ring } from './ring.js';
 
 /** One log line as held by the store. `time` is epoch ms; `seq` orders entries across projects. */
@@ -590,7 +590,7 @@ export class LiveStore {
     const current = project.currentDeployment;
     if (project.status === 'deploying' && current && current.outcome === undefined) {
       current.endedAt = time;
-      current.outcome = status === 'running' ? 'succeeded' : status === 'error' ? 'failed' : 'stopped';
+      current.outcome = outcomeOf(status);
     }
     project.status = status;
     project.statusChangedAt = time;

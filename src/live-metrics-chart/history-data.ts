@@ -4,8 +4,9 @@
  * history view.
  */
 
-/** A history range. */
-export type HistoryRange = '24h' | '7d' | '30d';
+import { HISTORY_RESOLUTIONS, type HistoryRange } from '../core/history-ranges.js';
+
+export type { HistoryRange };
 
 /** What the chart shows: the live stream or a history range. */
 export type ChartRange = 'live' | HistoryRange;
@@ -47,11 +48,9 @@ export type HistoryInput = HistoryAnswer | Readonly<Record<string, HistoryAnswer
 export const RANGES: readonly ChartRange[] = ['live', '24h', '7d', '30d'];
 
 /** Each range's length and bucket length, in ms. */
-export const SPAN: Record<HistoryRange, { span: number; step: number }> = {
-  '24h': { span: 86_400_000, step: 60_000 },
-  '7d': { span: 7 * 86_400_000, step: 600_000 },
-  '30d': { span: 30 * 86_400_000, step: 3_600_000 },
-};
+export const SPAN = Object.fromEntries(
+  HISTORY_RESOLUTIONS.map(({ range, step, slots }) => [range, { span: step * slots, step }]),
+) as Record<HistoryRange, { span: number; step: number }>;
 
 /**
  * A validated history in columns, ready to downsample: `time` in seconds (as uPlot wants it), then

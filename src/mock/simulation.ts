@@ -8,6 +8,7 @@
  */
 import { realClock, type Clock } from '../core/clock.js';
 import { seededRandom } from '../core/random.js';
+import { HISTORY_RESOLUTIONS, type HistoryResolution } from '../core/history-ranges.js';
 import { ReplayBuffer } from '../core/replay-buffer.js';
 import {
   validateEvent,
@@ -134,8 +135,6 @@ interface PlannedLog {
 }
 
 const DAY = 86_400_000;
-/** The bucket of each history range, as the server helper's roll-ups keep them. */
-const HISTORY_STEPS: Record<string, number> = { '24h': 60_000, '7d': 600_000, '30d': 3_600_000 };
 
 interface ProjectState {
   projectId: string;
@@ -445,10 +444,10 @@ export class MockBackend {
       return project ? respond(200, this.#details(project)) : unknown();
     }
     if (collection === 'projects' && action === 'metrics' && segments.length === 3 && method === 'GET') {
-      const range = new URLSearchParams(path.split('?')[1] ?? '').get('range') ?? '';
-      const step = HISTORY_STEPS[range];
-      if (step === undefined) return respond(400, { error: `range must be one of ${Object.keys(HISTORY_STEPS).join(', ')}` });
-      return project ? respond(200, this.#history(project, range, step)) : unknown();
+      const range = new URLSearchParams(path.split('?')[1] ?? '').get('range');
+      const resolution = HISTORY_RESOLUTIONS.find((candidate) => candidate.range === range);
+      if (!resolution) return respond(400, { error: `range must be one of ${HISTORY_RESOLUTIONS.map((candidate) => candidate.range).join(', ')}` });
+      return project ? respond(200, this.#history(project, resolution)) : unknown();
     }
     if (collection === 'projects' && segments.length === 2 && method === 'DELETE') {
       if (!project) return unknown();
@@ -470,8 +469,7 @@ export class MockBackend {
    * Metrics history in the server helper's REST shape, made up from the project's own levels: a
    * daily cycle, some noise, and one spike three days ago. The same for the same seed and time.
    */
-  #history(project: ProjectState, range: string, step: number): unknown {
-    const slots = Math.round((range === '24h' ? 1 : range === '7d' ? 7 : 30) * DAY / step);
+  #history(project: ProjectState, { range, step, slots }: HistoryResolution): unknown {
     const to = Math.floor(this.clock.now() / step) * step + step;
     const points = [];
     for (let i = slots; i > 0; i--) {

@@ -1,4 +1,5 @@
-import type { DeploymentOutcome } from '../core/protocol.js';
+import { HISTORY_RESOLUTIONS, isHistoryRange, type HistoryRange, type HistoryResolution } from '../core/history-ranges.js';
+import { outcomeOf, type DeploymentOutcome } from '../core/protocol.js';
 import { utf8Length } from './bus.js';
 
 /**
@@ -10,32 +11,8 @@ import { utf8Length } from './bus.js';
  * old buckets can be tested without waiting a day.
  */
 
-/** A range of `hub.history()` and of `GET …/projects/:id/metrics?range=`. */
-export type HistoryRange = '24h' | '7d' | '30d';
-
-/** One resolution of the roll-ups: its bucket width and how many buckets it keeps. */
-export interface HistoryResolution {
-  readonly range: HistoryRange;
-  /** Bucket width in ms. */
-  readonly step: number;
-  /** Buckets kept: the range divided by the step. */
-  readonly slots: number;
-}
-
-/** The three resolutions: 1-minute buckets for 24 h, 10-minute for 7 d, 1-hour for 30 d. */
-export const HISTORY_RESOLUTIONS: readonly HistoryResolution[] = Object.freeze([
-  Object.freeze({ range: '24h', step: 60_000, slots: 1440 }),
-  Object.freeze({ range: '7d', step: 600_000, slots: 1008 }),
-  Object.freeze({ range: '30d', step: 3_600_000, slots: 720 }),
-] as const);
-
 /** How long a project is remembered after its last record: the longest range (30 days). */
 export const HISTORY_RETENTION_MS = 30 * 24 * 3_600_000;
-
-/** Whether `value` names a range (`24h`, `7d`, `30d`). */
-export function isHistoryRange(value: unknown): value is HistoryRange {
-  return value === '24h' || value === '7d' || value === '30d';
-}
 
 /** The resolution of a range; throws a `TypeError` naming the valid ones for anything else. */
 export function resolutionOf(range: unknown): HistoryResolution {
@@ -126,7 +103,8 @@ export interface KeptHistory {
   deployments: KeptDeployment[];
 }
 
-export type { DeploymentOutcome };
+export type { DeploymentOutcome, HistoryRange, HistoryResolution };
+export { HISTORY_RESOLUTIONS, isHistoryRange, outcomeOf };
 
 /** Bounds and clock of a history store (the hub's `history` option). */
 export interface SseHistoryOptions {
@@ -247,11 +225,6 @@ export function historyEntryOf(event: string, data: unknown, time: number): Hist
 /** A line's JSON with its id first: what a store keeps and the `backfill` event carries. */
 export function lineWithId(id: string, line: string): string {
   return `{"id":${JSON.stringify(id)},${line.slice(1)}`;
-}
-
-/** The outcome of a deployment ended by a change to `status`. */
-export function outcomeOf(status: string): DeploymentOutcome {
-  return status === 'running' ? 'succeeded' : status === 'error' ? 'failed' : 'stopped';
 }
 
 /** Checks seed samples: finite numbers, cpu and memory and requests not negative. */
