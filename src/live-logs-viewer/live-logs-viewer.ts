@@ -12,6 +12,7 @@ import type { LogPredicate, LogSource } from './log-index.js';
 import { styles } from './live-logs-viewer.styles.js';
 import './live-logs-viewer.messages.js';
 import { cssomStyle } from '../shared/cssom-style.js';
+import { LazyModule } from '../shared/lazy.js';
 import { resizes } from '../shared/observers.js';
 
 /** A log entry given by a host in presentational mode. */
@@ -57,12 +58,10 @@ const DEPLOY_TIME: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric'
 let presentationalSeq = 0;
 
 /** The strings of earlier deployments and history lines, loaded the first time a log has either. */
-let historyTexts: Promise<unknown> | undefined;
-let historyTextsLoaded = false;
+const historyTexts = new LazyModule(() => import('./live-logs-viewer-history.messages.js'));
 
 /** Colours and match highlighting, loaded the first time a row needs them (one load for the page). */
-let colours: typeof import('./ansi.js') | undefined;
-let coloursLoading: Promise<unknown> | undefined;
+const colours = new LazyModule(() => import('./ansi.js'));
 
 /**
  * Deployment logs, live: virtualized rows over the bounded log the provider holds, following the
@@ -211,7 +210,8 @@ export class LiveLogsViewer extends LitElement {
   #announcements = 0;
   #announcement = '';
   #parsed = new Map<LogEntry, ParsedMessage>();
-  #waitingForColours = false;
+  /** Renders again once a lazily loaded part this view waited for has loaded. */
+  readonly #loaded = (): void => this.#refresh();
   /** The earlier deployment shown instead of the current one. */
   #past: PastDeployment | undefined;
 
@@ -290,11 +290,8 @@ export class LiveLogsViewer extends LitElement {
       follow.sync();
     }
     if (this.#parsed.size > 2000) this.#parsed.clear();
-    if (!historyTextsLoaded && (this.#pastDeployments().length > 0 || this.#source().at(0)?.history)) {
-      // Without them (a failed load) the log still shows every line; only the picker and the note wait.
-      historyTexts ??= import('./live-logs-viewer-history.messages.js').then(() => (historyTextsLoaded = true), () => undefined);
-      void historyTexts.then(() => this.#refresh());
-    }
+    // Without them (a failed load) the log still shows every line; only the picker and the note wait.
+    if (this.#pastDeployments().length > 0 || this.#source().at(0)?.history) historyTexts.need(this.#loaded);
     if (relayout) follow.relayout(!this.wrap);
     if (follow.announcements !== this.#announcements) {
       this.#announcements = follow.announcements;
@@ -531,16 +528,6 @@ export class LiveLogsViewer extends LitElement {
     return parsed;
   }
 
-  /** The colours part, or undefined while it loads (this view renders again once it has). */
-  #colours(): typeof import('./ansi.js') | undefined {
-    if (!colours && !this.#waitingForColours) {
-      this.#waitingForColours = true;
-      // A failed load leaves messages stripped of their codes, without colours or highlights.
-      coloursLoading ??= import('./ansi.js').then((module) => (colours = module), () => undefined);
-      void coloursLoading.then(() => this.#refresh());
-    }
-    return colours;
-  }
 
   // ---- rendering -----------------------------------------------------------------------------
 
@@ -584,7 +571,7 @@ export class LiveLogsViewer extends LitElement {
       </div>
       <div part="status">
         <span part="counter">${counter}</span>
-        ${historyTextsLoaded && this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
+        ${historyTexts.value && this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
         ${follow.streaming && !this.#past ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
       </div>
       <div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>
@@ -592,7 +579,7 @@ export class LiveLogsViewer extends LitElement {
   }
 
   #renderToolbar(t: (key: string, vars?: Record<string, string | number>) => string): TemplateResult {
-    const past = historyTextsLoaded ? this.#pastDeployments() : [];
+    const past = historyTexts.value ? this.#pastDeployments() : [];
     const current = this.projectId ? this.#live.store?.getProject(this.projectId)?.currentDeployment : undefined;
     const name = (key: string, info: { startedAt: number; outcome?: string }) =>
       t(key, { time: this.#locale.time(info.startedAt, DEPLOY_TIME), outcome: info.outcome ? t(`logs.outcome.${info.outcome}`) : '' });
@@ -677,7 +664,7 @@ export class LiveLogsViewer extends LitElement {
     const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
     let cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
     if (entry.history) cls += ' history';
-    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history && historyTextsLoaded
+    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history && historyTexts.value
       ? html`<span class="visually-hidden">${this.#locale.t('logs.earlierLine')}</span>`
       : nothing}${this.hideTimestamps
       ? nothing
@@ -693,7 +680,8 @@ export class LiveLogsViewer extends LitElement {
   #renderMessage(entry: LogEntry): unknown {
     const message = entry.message;
     if (!this.#markPattern && !hasControls(message)) return this.wrap ? message : oneLine(message);
-    const ansi = this.#colours();
+    // Until the colours part has loaded (or when it cannot), codes are stripped and nothing is marked.
+    const ansi = colours.need(this.#loaded);
     if (!ansi) return this.wrap ? stripAnsi(message) : oneLine(stripAnsi(message));
     const pieces = ansi.markMatches(this.#parse(entry, ansi), this.#markPattern);
     return pieces.map((piece) => {

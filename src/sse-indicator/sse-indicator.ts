@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ConnectionInfo, ConnectionState, ConnectionStats } from '../core/store.js';
 import { LocaleController } from '../shared/i18n.js';
+import { LazyModule } from '../shared/lazy.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
 import { styles } from './sse-indicator.styles.js';
@@ -21,8 +22,7 @@ const EVENTS = ['container_status_changed', 'metrics_updated', 'deployment_progr
  * The popover's texts, loaded once for the page when a popover first opens. Its title and the last
  * error are not among them: the error may be that a lazily loaded file is missing.
  */
-let details: Promise<unknown> | undefined;
-let detailsLoaded = false;
+const details = new LazyModule(() => import('./sse-indicator-details.messages.js'));
 
 const STATES: readonly string[] = ['connecting', 'open', 'closed'];
 const REASONS: readonly string[] = ['retrying', 'disconnected', 'unauthorized'];
@@ -157,13 +157,12 @@ export class SseIndicator extends LitElement {
     else if (!this.open && showing) this._popover.hidePopover();
   }
 
+  readonly #detailsLoaded = (): void => this.requestUpdate();
+
   #onBeforeToggle = (event: ToggleEvent): void => {
     if (event.newState !== 'open') return;
-    if (!detailsLoaded) {
-      // Without them (a failed load) the popover still shows the endpoint, event names and counters.
-      details ??= import('./sse-indicator-details.messages.js').then(() => (detailsLoaded = true), () => undefined);
-      void details.then(() => this.requestUpdate());
-    }
+    // Without them (a failed load) the popover still shows the endpoint, event names and counters.
+    details.need(this.#detailsLoaded);
     if (anchored) return;
     const box = this._trigger.getBoundingClientRect();
     const style = this._popover.style;
@@ -230,7 +229,7 @@ export class SseIndicator extends LitElement {
 
   /** A text of the popover: empty until its strings have loaded (the popover's first opening). */
   #text(key: string, vars?: Record<string, string | number>): string {
-    return detailsLoaded ? this.#locale.t(key, vars) : '';
+    return details.value ? this.#locale.t(key, vars) : '';
   }
 
   #renderEndpoint() {
