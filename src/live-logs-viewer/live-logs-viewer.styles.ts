@@ -83,7 +83,8 @@ export const styles = [
     [part~='actions'] {
       margin-inline-start: auto;
     }
-    button {
+    button,
+    [part~='deployment'] {
       display: inline-flex;
       align-items: center;
       gap: 5px;
@@ -233,14 +234,7 @@ export const styles = [
       color: var(--_text-muted);
     }
     [part~='deployment'] {
-      height: 28px;
       max-width: 18rem;
-      border: 1px solid var(--_logs-border);
-      border-radius: 6px;
-      background: var(--_logs-surface);
-      color: var(--_text);
-      font: inherit;
-      font-size: 12.5px;
     }
     .ts {
       flex: none;
