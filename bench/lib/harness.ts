@@ -74,6 +74,28 @@ export async function rendered(): Promise<void> {
   await nextTask();
 }
 
+/**
+ * Sends at `perSecond` for `ms` from `start`: every 10 ms, `send(from, to)` gets the items due since
+ * the last call, so a timer that fell behind catches up in its next call. Resolves with the count sent.
+ */
+export function paced(ms: number, perSecond: number, send: (from: number, to: number) => void, start = performance.now()): Promise<number> {
+  let sent = 0;
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = Math.min(ms, performance.now() - start);
+      const due = Math.floor((elapsed * perSecond) / 1000);
+      if (due > sent) {
+        send(sent, due);
+        sent = due;
+      }
+      if (elapsed >= ms) {
+        clearInterval(timer);
+        resolve(sent);
+      }
+    }, 10);
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

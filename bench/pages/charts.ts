@@ -21,7 +21,7 @@ import {
   LinearScale,
   PointElement,
 } from 'chart.js';
-import { expose, loadElements, numberParam, param, rendered, sleep } from '../lib/harness.js';
+import { expose, loadElements, numberParam, paced, param, rendered, sleep } from '../lib/harness.js';
 import { metricsEvents, projectIds, type WireEvent } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
 
@@ -166,20 +166,10 @@ function deliver(i: number) {
 /** Metrics at `hz` per project for `ms`, staggered across projects, what is due every 10 ms. */
 async function drive(ms: number) {
   const start = performance.now();
-  const perMs = (count * hz) / 1000;
-  let sent = 0;
   const drawsBefore = draws();
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = Math.min(ms, performance.now() - start);
-      const due = Math.floor(elapsed * perMs);
-      for (; sent < due; sent++) deliver(sent % count);
-      if (elapsed >= ms) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
-  });
+  const sent = await paced(ms, count * hz, (from, to) => {
+    for (let k = from; k < to; k++) deliver(k % count);
+  }, start);
   await rendered();
   return { ms: performance.now() - start, events: sent, draws: draws() - drawsBefore, visible: visibleCharts() };
 }

@@ -9,7 +9,7 @@
  * Renders are counted by wrapping the badge class's `update`, per frame (a frame counter advanced
  * by a rAF loop).
  */
-import { expose, frameStats, loadElements, longTasksSince, numberParam, param, random, recordFrames, rendered, sleep } from '../lib/harness.js';
+import { expose, frameStats, loadElements, longTasksSince, numberParam, paced, param, random, recordFrames, rendered, sleep } from '../lib/harness.js';
 import { NaiveBadge } from '../lib/naive-badge.js';
 import { projectIds, type WireEvent } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
@@ -99,21 +99,7 @@ async function drive(ms: number) {
   const start = performance.now();
   const frames = recordFrames();
   counting = true;
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = Math.min(ms, performance.now() - start);
-      const due = Math.floor((elapsed * rate) / 1000);
-      if (due > sent) {
-        mounted!.send(changes, sent, due);
-        sent = due;
-      }
-      if (elapsed >= ms) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
-  });
+  const sent = await paced(ms, rate, (from, to) => mounted!.send(changes, from, to), start);
   await rendered();
   counting = false;
   return {

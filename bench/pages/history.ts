@@ -28,7 +28,7 @@ import {
   CategoryScale,
   type ChartConfiguration,
 } from 'chart.js';
-import { expose, loadElements, nextTask, numberParam, param, random, rendered, sleep, until } from '../lib/harness.js';
+import { expose, loadElements, nextTask, numberParam, paced, param, random, rendered, sleep, until } from '../lib/harness.js';
 import { metricsEvents, projectIds, type WireEvent } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
 
@@ -440,21 +440,11 @@ function deliverCompare(i: number) {
 /** Metrics at 1 Hz per project for `ms`, staggered across projects, what is due every 10 ms. */
 async function drive(ms: number) {
   const start = performance.now();
-  const perMs = projects.length / 1000;
-  let sent = 0;
   renders = 0;
   counting = true;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = Math.min(ms, performance.now() - start);
-      const due = Math.floor(elapsed * perMs);
-      for (; sent < due; sent++) deliverCompare(sent % projects.length);
-      if (elapsed >= ms) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
-  });
+  const sent = await paced(ms, projects.length, (from, to) => {
+    for (let k = from; k < to; k++) deliverCompare(k % projects.length);
+  }, start);
   await rendered();
   counting = false;
   // The x values the first chart holds: its five projects' live points joined on time.
