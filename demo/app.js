@@ -10,8 +10,118 @@ export const mock = params.has('mock');
 /** The page's provider, told where its events come from. */
 export function setupProvider() {
   const provider = document.querySelector('sse-provider');
-  if (mock) provider.setAttribute('mock', '');
+  if (mock) setupSimulation(provider);
   return provider;
+}
+
+// ---- The tab's simulation ------------------------------------------------------------------------
+// With `?mock` every page of a tab shows one simulation: it is saved in sessionStorage as it changes
+// and when the page goes, and the next page (a link, back and forward, a reload) carries on from it,
+// so a project started on the dashboard is deploying on its details page. Other tabs have their own.
+
+const SIMULATION_KEY = 'clouddeploy-demo-simulation';
+
+/** The mock backend's file, beside the bundle the page loads. */
+function mockModuleUrl() {
+  const bundle = document.querySelector('script[src$="live-elements.bundle.js"]');
+  return new URL('live-elements.mock.js', bundle?.src ?? new URL('dist/', location.href)).href;
+}
+
+/** What sessionStorage holds for the tab's simulation: `{ entry: { page, state } }`, `{ error }`, or null. */
+function readSaved() {
+  try {
+    const text = sessionStorage.getItem(SIMULATION_KEY);
+    return text === null ? null : { entry: JSON.parse(text) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * The simulation saved in this tab, or undefined. What storage holds may be corrupt, from another
+ * version or not the demo's at all: the backend checks it, and what it refuses is dropped with a
+ * warning.
+ */
+function restoreSimulation(MockBackend, saved) {
+  if (!saved) return undefined;
+  try {
+    if (saved.error) throw saved.error;
+    return new MockBackend({ state: saved.entry?.state ?? null });
+  } catch (error) {
+    console.warn(`The simulation saved in this tab was ignored: ${error.message}`);
+    try {
+      sessionStorage.removeItem(SIMULATION_KEY);
+    } catch {
+      // Storage is off: nothing was saved either.
+    }
+    return undefined;
+  }
+}
+
+/** Runs the provider on the tab's simulation: it connects once that is loaded, not on a new one first. */
+function setupSimulation(provider) {
+  const url = provider.getAttribute('url');
+  provider.removeAttribute('url');
+  // Which page saved last: a page back from the back/forward cache takes over a newer simulation.
+  const page = Math.random().toString(36).slice(2);
+  let backend;
+  let unsubscribe;
+  let pending = false;
+  /** Between pagehide and pageshow: the page may be in the back/forward cache, and the tab elsewhere. */
+  let away = false;
+
+  const save = () => {
+    pending = false;
+    if (away || typeof backend?.save !== 'function') return;
+    try {
+      sessionStorage.setItem(SIMULATION_KEY, JSON.stringify({ page, state: backend.save() }));
+    } catch {
+      // Storage full or off: the next page starts a simulation of its own.
+    }
+  };
+  // Every frame is a change; those sent together are saved once.
+  const saveSoon = () => {
+    if (pending) return;
+    pending = true;
+    setTimeout(save, 0);
+  };
+  const use = (next) => {
+    unsubscribe?.();
+    backend = next;
+    unsubscribe = next.subscribe(saveSoon);
+    provider.mockBackend = next;
+    provider.setAttribute('mock', '');
+    if (url !== null) provider.setAttribute('url', url);
+    save();
+  };
+
+  import(mockModuleUrl()).then(
+    ({ MockBackend }) => {
+      use(restoreSimulation(MockBackend, readSaved()) ?? new MockBackend());
+      // Back from the back/forward cache: another page of the tab may have moved the simulation on.
+      addEventListener('pageshow', (event) => {
+        if (!event.persisted) return;
+        away = false;
+        const saved = readSaved();
+        if (saved?.entry?.page === undefined || saved.entry.page === page) return;
+        const newer = restoreSimulation(MockBackend, saved);
+        if (newer) use(newer);
+      });
+    },
+    (error) => {
+      console.warn(`The simulation could not be carried over between pages: ${error.message}`);
+      if (url !== null) provider.setAttribute('url', url);
+      provider.setAttribute('mock', '');
+    },
+  );
+  // A fast navigation or a crash may skip these; the saves on change have the state all the same.
+  addEventListener('pagehide', () => {
+    save();
+    away = true;
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') save();
+  });
 }
 
 /** A link to another demo page that keeps the current mode. */

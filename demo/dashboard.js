@@ -15,8 +15,9 @@ const cards = new Map();
 let fromStore = false;
 let restList = [];
 /**
- * projectId → the REST API's details (why it was shut down, its last error): the stream only carries
- * those as they happen, so for what happened before the page opened they come from `GET /projects`.
+ * projectId → the REST API's details (why it was shut down, its last error, the step and progress of
+ * a deployment under way): the stream only carries those as they happen, so for what happened before
+ * the page opened they come from `GET /projects`.
  */
 const restDetails = new Map();
 /** Cards keep the order projects were first seen in, so they never jump around. */
@@ -35,7 +36,8 @@ function detailOf(project, details) {
       return nodes;
     }
     case 'deploying': {
-      const deployment = project.deployment;
+      // Until its next line, a deployment that began before the page opened is where the API says.
+      const deployment = project.deployment ?? details?.deployment;
       const step = deployment?.step ?? t('card.preparing');
       return deployment?.progress === undefined ? [`${step}…`] : [`${step}…`, stat('', `${Math.round(deployment.progress)} %`)];
     }
@@ -142,6 +144,12 @@ function render() {
   );
 }
 
+// The API's deployment is the one under way when it answered: any status change ends it.
+provider.addEventListener('container-status-changed', (event) => {
+  const details = restDetails.get(event.detail.projectId);
+  if (details) details.deployment = undefined;
+});
+
 // A snapshot on the stream is the full list, even an empty one.
 provider.addEventListener('snapshot', () => {
   fromStore = true;
@@ -168,7 +176,13 @@ async function loadList() {
   const items = Array.isArray(body) ? body : Array.isArray(body?.projects) ? body.projects : [];
   restList = items.filter((item) => item && typeof item.projectId === 'string');
   restDetails.clear();
-  for (const item of restList) restDetails.set(item.projectId, { reason: item.reason, lastError: item.lastError });
+  for (const item of restList) {
+    const deployment =
+      item.status === 'deploying'
+        ? { step: typeof item.step === 'string' ? item.step : undefined, progress: Number.isFinite(item.progress) ? item.progress : undefined }
+        : undefined;
+    restDetails.set(item.projectId, { reason: item.reason, lastError: item.lastError, deployment });
+  }
   render();
 }
 

@@ -90,8 +90,8 @@ function render() {
 
 /**
  * The alert's details the stream only carries as they happen (why a project was shut down, its
- * last error): for a page opened afterwards they come from the REST API. The store's own, newer
- * values take precedence inside the alert.
+ * last error, where a deployment under way has got to): for a page opened afterwards they come from
+ * the REST API. The store's own, newer values take precedence inside the alert.
  */
 async function loadDetails() {
   let response;
@@ -112,6 +112,9 @@ async function loadDetails() {
   set('reason', details?.reason);
   set('inactive-time', details?.inactiveTime);
   set('error-message', details?.lastError);
+  const deploying = details?.status === 'deploying';
+  set('step', deploying ? details.step : undefined);
+  set('progress', deploying && Number.isFinite(details.progress) ? details.progress : undefined);
 }
 
 if (!projectId) {

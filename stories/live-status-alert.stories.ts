@@ -70,6 +70,11 @@ export const Deploying: Story = { args: { status: 'deploying', step: 'Building i
 export const DeployingIndeterminate: Story = { args: { status: 'deploying' } };
 
 /** Running, stopped and unknown show nothing and take no space. */
+/** Stale: the stream is down, so the alert may no longer be true, and a line says so. */
+export const Stale: Story = {
+  render: () => html`<live-status-alert status="deploying" step="Building image" progress="45" stale></live-status-alert>`,
+};
+
 export const Running: Story = { args: { status: 'running' } };
 
 /** Every state in English and Spanish, light and dark. */

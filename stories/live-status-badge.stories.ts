@@ -54,6 +54,16 @@ export const AllStatuses: Story = {
   },
 };
 
+/**
+ * Stale: the stream is down, so the status may no longer be true. Still and dashed, with "Not live"
+ * in its tooltip and for screen readers. Under a provider it is set while the stream is down.
+ */
+export const Stale: Story = {
+  render: () => html`<div style="display:flex;gap:8px;flex-wrap:wrap">
+    ${['running', 'deploying', 'stopped', 'inactive', 'error'].map((status) => html`<live-status-badge status=${status} stale></live-status-badge>`)}
+  </div>`,
+};
+
 /** Themed through the local custom properties and `::part`. */
 export const Themed: Story = {
   render: () => html`<style>

@@ -4,6 +4,8 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../src/sse-provider/define.js';
 import '../src/live-toast-region/define.js';
 import '../src/live-container-actions/define.js';
+import '../src/live-status-badge/define.js';
+import '../src/live-status-alert/define.js';
 import type { LiveToastRegion, ToastOptions } from '../src/live-toast-region/live-toast-region.js';
 
 interface Args {
@@ -137,5 +139,25 @@ export const Live: Story = {
       )}
     </div>
     <live-toast-region desktop-notifications></live-toast-region>
+  </sse-provider>`,
+};
+
+/**
+ * A project's details page: `announce="status"` says each status change and deployment step in a few
+ * words, and the outcome toast follows from the stream alone ("Deployment succeeded", or "Deployment
+ * failed" with the last error line). Click Start on the stopped project.
+ */
+export const DeploymentOutcomes: Story = {
+  parameters: { controls: { disable: true }, docs: { story: { inline: false, height: '460px' } } },
+  render: () => html`<sse-provider mock>
+    <div style="display:grid;gap:10px;max-width:560px">
+      <div style="display:flex;align-items:center;gap:12px;justify-content:space-between">
+        <strong style="font-size:14px">Docs Site</strong>
+        <live-status-badge project-id="docs-site"></live-status-badge>
+        <live-container-actions project-id="docs-site"></live-container-actions>
+      </div>
+      <live-status-alert project-id="docs-site"></live-status-alert>
+    </div>
+    <live-toast-region announce="status"></live-toast-region>
   </sse-provider>`,
 };

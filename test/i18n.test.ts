@@ -57,7 +57,8 @@ describe('i18n through the elements', () => {
     connect(root);
     await toasts.updateComplete;
     expect(toasts.toasts[0].title).to.equal('Conexión SSE establecida');
-    expect(part(toasts, 'close')!.getAttribute('aria-label')).to.equal('Descartar');
+    expect(part(toasts, 'close')!.getAttribute('aria-label')).to.equal('Descartar: Conexión SSE establecida');
+    expect(part(toasts, 'close')!.title).to.equal('Descartar');
     expect(text(toasts, 'title')).to.equal('Éxito: Conexión SSE establecida');
 
     actions.status = 'stopped';

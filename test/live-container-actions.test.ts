@@ -430,7 +430,7 @@ describe('<live-container-actions>', () => {
 
   describe('keyboard', () => {
     it('Tab reaches each button; Enter and Space activate; focus stays in the group when buttons change', async () => {
-      const { clock, el } = await onMock(
+      const { clock, el, backend } = await onMock(
         [{ projectId: 'site', status: 'stopped', url: 'https://site.example.com' }],
         (id) => html`<button id="before">before</button><live-container-actions project-id=${id}></live-container-actions>`,
       );
@@ -450,6 +450,11 @@ describe('<live-container-actions>', () => {
       expect(actions).to.deep.equal(['start']);
       // Start became "Deploying…": focus is kept on the group instead of falling to the page.
       expect(el.shadowRoot!.activeElement === part(el, 'base')).to.be.true;
+      // The deployment ends: focus moves from the group to the first button that came back.
+      backend.emit('container_status_changed', { projectId: 'site', oldStatus: 'deploying', newStatus: 'running', timestamp: new Date().toISOString() });
+      await until(() => part(el, 'stop') !== null, 'the running buttons');
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement === part(el, 'stop'), 'focus on Stop').to.be.true;
 
       el.remove();
       const running = await fixture<LiveContainerActions>(

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { nothing } from 'lit';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../src/live-logs-viewer/define.js';
 import '../src/sse-provider/define.js';
@@ -8,6 +9,7 @@ import type { LogLevel } from '../src/core/protocol.js';
 import type { LiveStore } from '../src/core/store.js';
 import { frames, nextFrame, until } from './helpers.js';
 import { ManualClock, MockBackend } from '../src/mock/index.js';
+import { registerMessages } from '../src/shared/i18n.js';
 
 const time = (second: number) =>
   new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.UTC(2026, 0, 1, 12, 0, second));
@@ -77,6 +79,29 @@ async function inBothThemes(el: Viewer): Promise<void> {
   parent.insertBefore(el, next);
   dark.remove();
   await settle(el);
+}
+
+const canvas = document.createElement('canvas');
+canvas.width = canvas.height = 1;
+const paint = canvas.getContext('2d', { willReadFrequently: true })!;
+
+/** A computed colour (`rgb()`, `color(srgb …)`, …) as sRGB bytes, painted over `under` as the page would paint it. */
+function srgb(colour: string, under = '#ffffff'): number[] {
+  paint.fillStyle = under;
+  paint.fillRect(0, 0, 1, 1);
+  paint.fillStyle = '#010203';
+  paint.fillStyle = colour;
+  if (paint.fillStyle === '#010203') throw new Error(`not a colour: ${colour}`);
+  paint.fillRect(0, 0, 1, 1);
+  return [...paint.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+}
+
+/** WCAG 2 contrast ratio of two sRGB colours. */
+function contrast(a: number[], b: number[]): number {
+  const channel = (c: number) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, bl]: number[]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(bl);
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high + 0.05) / (low + 0.05);
 }
 
 function atBottom(el: Viewer): boolean {
@@ -212,26 +237,52 @@ describe('<live-logs-viewer>', () => {
       await inBothThemes(el);
     });
 
-    it('filters by level with pressed toggle buttons, keeping entries of no known level', async () => {
+    it('shows a level while its toggle is pressed, and keeps entries of no known level', async () => {
       const list = [...entries(8), { timestamp: T0, message: 'levelless' }];
       const el = await viewer(html`<live-logs-viewer .entries=${list}></live-logs-viewer>`);
+      const toggle = (level: LogLevel) => part(el, `level-toggle-${level}`)!;
+      const pressed = () => parts(el, 'level-toggle').map((b) => b.getAttribute('aria-pressed'));
       const toggles = parts(el, 'level-toggle');
       expect(toggles.map((b) => b.textContent!.trim())).to.deep.equal(['Info', 'Success', 'Warning', 'Error']);
-      expect(toggles.every((b) => b.getAttribute('aria-pressed') === 'false')).to.equal(true);
-      part(el, 'level-toggle-error')!.click();
+      expect(toggles.map((b) => b.getAttribute('aria-label')), 'the name says what pressing does').to.deep.equal(['Show Info', 'Show Success', 'Show Warning', 'Show Error']);
+      expect(pressed(), 'every level is shown').to.deep.equal(['true', 'true', 'true', 'true']);
+      expect(toggles.some((b) => b.hasAttribute('aria-disabled'))).to.equal(false);
+      expect(messages(el)).to.have.length(9);
+
+      toggle('error').click();
       await settle(el);
-      expect(part(el, 'level-toggle-error')!.getAttribute('aria-pressed')).to.equal('true');
-      expect(el.levels).to.deep.equal(['error']);
-      expect(messages(el)).to.deep.equal(['line 3', 'line 7', 'levelless']);
-      expect(text(el, 'counter')).to.equal('3 of 9 entries');
-      part(el, 'level-toggle-warning')!.click();
+      expect(pressed()).to.deep.equal(['true', 'true', 'true', 'false']);
+      expect(el.levels).to.deep.equal(['info', 'success', 'warning']);
+      expect(messages(el)).to.deep.equal(['line 0', 'line 1', 'line 2', 'line 4', 'line 5', 'line 6', 'levelless']);
+      expect(text(el, 'counter')).to.equal('7 of 9 entries');
+      // The visual state says the same: a pressed toggle is drawn apart from one that is not.
+      expect(getComputedStyle(toggle('error')).borderTopColor).to.not.equal(getComputedStyle(toggle('info')).borderTopColor);
+      expect(getComputedStyle(toggle('error')).backgroundColor).to.not.equal(getComputedStyle(toggle('info')).backgroundColor);
+
+      toggle('info').click();
+      await settle(el);
+      toggle('success').click();
+      await settle(el);
+      expect(pressed()).to.deep.equal(['false', 'false', 'true', 'false']);
+      expect(el.levels).to.deep.equal(['warning']);
+      expect(messages(el)).to.deep.equal(['line 2', 'line 6', 'levelless']);
+      // The last level shown cannot be hidden: its toggle says so and stays pressed.
+      expect(toggle('warning').getAttribute('aria-disabled')).to.equal('true');
+      toggle('warning').click();
+      await settle(el);
+      expect(pressed()).to.deep.equal(['false', 'false', 'true', 'false']);
+      expect(messages(el)).to.deep.equal(['line 2', 'line 6', 'levelless']);
+      await inBothThemes(el);
+
+      toggle('error').click();
       await settle(el);
       expect(el.levels).to.deep.equal(['warning', 'error']);
-      expect(messages(el)).to.deep.equal(['line 2', 'line 3', 'line 6', 'line 7', 'levelless']);
-      await inBothThemes(el);
-      part(el, 'level-toggle-warning')!.click();
-      part(el, 'level-toggle-error')!.click();
+      expect(toggle('warning').hasAttribute('aria-disabled')).to.equal(false);
+      toggle('info').click();
+      toggle('success').click();
       await settle(el);
+      expect(el.levels, 'every level shown again: none named').to.deep.equal([]);
+      expect(pressed()).to.deep.equal(['true', 'true', 'true', 'true']);
       expect(messages(el)).to.have.length(9);
       expect(text(el, 'counter')).to.equal('9 entries');
     });
@@ -273,6 +324,7 @@ describe('<live-logs-viewer>', () => {
     it('takes the filters from attributes', async () => {
       const el = await viewer(html`<live-logs-viewer levels="error warning" filter="line 1" .entries=${entries(20)}></live-logs-viewer>`);
       expect(el.levels).to.deep.equal(['warning', 'error']);
+      expect(parts(el, 'level-toggle').map((b) => b.getAttribute('aria-pressed'))).to.deep.equal(['false', 'false', 'true', 'true']);
       expect(messages(el)).to.deep.equal(['line 10', 'line 11', 'line 14', 'line 15', 'line 18', 'line 19']);
     });
 
@@ -326,7 +378,7 @@ describe('<live-logs-viewer>', () => {
         { timestamp: T0 + 2000, message: 'no level', projectId: 'api' },
       ];
       const el = await viewer(html`<live-logs-viewer filter="boom" .entries=${list}></live-logs-viewer>`);
-      expect(el.exportText('log')).to.equal(
+      expect(await el.exportText('log')).to.equal(
         [
           '2026-01-01T12:00:00.000Z INFO [web] Cloning',
           '2026-01-01T12:00:01.500Z ERROR Boom',
@@ -334,7 +386,7 @@ describe('<live-logs-viewer>', () => {
           '',
         ].join('\n'),
       );
-      const lines = el.exportText('jsonl').trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (await el.exportText('jsonl')).trim().split('\n').map((line) => JSON.parse(line));
       expect(lines).to.deep.equal([
         { timestamp: '2026-01-01T12:00:00.000Z', level: 'info', projectId: 'web', message: 'Cloning' },
         { timestamp: '2026-01-01T12:00:01.500Z', level: 'error', message: '\x1b[31mBoom\x1b[0m' },
@@ -359,19 +411,25 @@ describe('<live-logs-viewer>', () => {
         const seen: CustomEvent[] = [];
         el.addEventListener('logs-export', (e) => seen.push(e));
         part(el, 'export-jsonl')!.click();
+        // The export code loads on first use: the event and the download follow the click shortly.
+        await until(() => clicks.length === 1, 'the download');
         expect(seen).to.have.length(1);
         expect(seen[0].detail.format).to.equal('jsonl');
         expect(seen[0].detail.filename).to.match(/^web-logs-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.jsonl$/);
         expect(seen[0].detail.text.trim().split('\n')).to.have.length(2);
         expect(blobs).to.have.length(1);
-        expect(await blobs[0].text()).to.equal(el.exportText('jsonl'));
+        expect(await blobs[0].text()).to.equal(await el.exportText('jsonl'));
         expect(clicks).to.deep.equal([seen[0].detail.filename]);
+        expect(part(el, 'export-error')).to.equal(null);
 
         el.addEventListener('logs-export', (e) => e.preventDefault());
         part(el, 'export-log')!.click();
-        expect(seen).to.have.length(2);
-        expect(seen[1].detail.text).to.equal(el.exportText('log'));
+        await until(() => seen.length === 2, 'the second logs-export');
+        expect(seen[1].detail.text).to.equal(await el.exportText('log'));
         expect(blobs, 'cancelled: no download').to.have.length(1);
+
+        await el.download('log');
+        expect(seen, 'download() resolves once the event is out').to.have.length(3);
       } finally {
         URL.createObjectURL = original;
         HTMLAnchorElement.prototype.click = originalClick;
@@ -428,7 +486,8 @@ describe('<live-logs-viewer>', () => {
     it('speaks Spanish under lang="es"', async () => {
       const el = await viewer(html`<div lang="es"><live-logs-viewer style="--logs-height: 120px" .entries=${entries(40)}></live-logs-viewer></div>`);
       expect(text(el, 'counter')).to.equal('40 entradas');
-      expect(parts(el, 'level-toggle').map((b) => b.textContent!.trim())).to.deep.equal(['Info', 'Éxito', 'Advertencia', 'Error']);
+      expect(parts(el, 'level-toggle').map((b) => b.textContent!.trim())).to.deep.equal(['Información', 'Éxito', 'Advertencia', 'Error']);
+      expect(part(el, 'level-toggle-info')!.getAttribute('aria-label')).to.equal('Mostrar Información');
       expect(log(el).getAttribute('aria-label')).to.equal('Logs de despliegue');
       await userScroll(el, 0);
       expect(text(el, 'jump')).to.equal('Ir al final');
@@ -440,6 +499,208 @@ describe('<live-logs-viewer>', () => {
       el.entries = [];
       await settle(el);
       expect(text(el, 'empty')).to.equal('Aún no hay entradas de log');
+    });
+
+    it('marks the word "Streaming" as English where the language keeps it, for screen readers', async () => {
+      registerMessages('fr', { 'logs.streaming': 'En direct' });
+      const root = await fixture<HTMLElement>(html`<div>
+        <div lang="es"><live-logs-viewer streaming-timeout="60000"></live-logs-viewer></div>
+        <div lang="es-MX"><live-logs-viewer streaming-timeout="60000"></live-logs-viewer></div>
+        <div lang="en-GB"><live-logs-viewer streaming-timeout="60000"></live-logs-viewer></div>
+        <div lang="fr"><live-logs-viewer streaming-timeout="60000"></live-logs-viewer></div>
+        <div lang="de"><live-logs-viewer streaming-timeout="60000"></live-logs-viewer></div>
+      </div>`);
+      const viewers = [...root.querySelectorAll('live-logs-viewer')];
+      for (const el of viewers) {
+        await settle(el);
+        el.entries = entries(2);
+        await settle(el);
+      }
+      const badges = viewers.map((el) => [text(el, 'streaming'), part(el, 'streaming')!.getAttribute('lang')]);
+      expect(badges).to.deep.equal([
+        ['Streaming', 'en'],
+        ['Streaming', 'en'],
+        ['Streaming', null],
+        ['En direct', null],
+        // A language with no table of its own shows the English word.
+        ['Streaming', 'en'],
+      ]);
+      await expect(viewers[0]).to.be.accessible();
+    });
+  });
+
+  describe('accessibility', () => {
+    const schemes = [
+      { name: 'light', theme: 'light', style: undefined },
+      { name: 'dark (theme="dark")', theme: 'dark', style: undefined },
+      { name: 'dark (--le-color-scheme)', theme: undefined, style: '--le-color-scheme: dark' },
+    ];
+
+    for (const { name, theme, style } of schemes) {
+      it(`draws every toolbar control with a border of at least 3:1 against its surfaces, ${name}`, async () => {
+        const el = await viewer(html`<div theme=${theme ?? nothing} style=${style ?? nothing}><live-logs-viewer .entries=${entries(4)}></live-logs-viewer></div>`);
+        expect(getComputedStyle(el).colorScheme).to.equal(name === 'light' ? 'light' : 'dark');
+        // One level hidden, so pressed and unpressed toggles are both measured.
+        part(el, 'level-toggle-error')!.click();
+        await settle(el);
+        const toolbar = getComputedStyle(part(el, 'toolbar')!).backgroundColor;
+        const controls = [part(el, 'search-field')!, ...part(el, 'toolbar')!.querySelectorAll<HTMLElement>('button')];
+        expect(controls).to.have.length(10);
+        for (const control of controls) {
+          const style = getComputedStyle(control);
+          const fill = srgb(style.backgroundColor, toolbar);
+          const edge = srgb(style.borderTopColor, toolbar);
+          const what = control.getAttribute('part')!;
+          expect(style.borderTopWidth, what).to.equal('1px');
+          expect(contrast(edge, srgb(toolbar)), `${what}: border against the toolbar`).to.be.at.least(3);
+          expect(contrast(edge, fill), `${what}: border against its own fill`).to.be.at.least(3);
+        }
+      });
+    }
+
+    for (const lang of ['en', 'es']) {
+      it(`passes axe in each state, in both themes, lang="${lang}"`, async () => {
+        const el = await viewer(html`<div lang=${lang}><live-logs-viewer streaming-timeout="60000" style="--logs-height: 160px"></live-logs-viewer></div>`);
+        await inBothThemes(el);
+
+        // Entries arriving (the badge shows), some with colours.
+        el.entries = entries(40, (i) => (i % 4 === 1 ? { message: `\x1b[31mred\x1b[0m and \x1b[1;32mgreen\x1b[0m ${i}` } : {}));
+        await settle(el);
+        await until(() => parts(el, 'ansi').length > 0, 'the colours');
+        await settle(el);
+        expect(part(el, 'streaming')).to.exist;
+        await inBothThemes(el);
+
+        // A level hidden, matches highlighted, scrolled away from the newest entry.
+        part(el, 'level-toggle-info')!.click();
+        el.filter = 'red';
+        await settle(el);
+        await userScroll(el, 0);
+        expect(parts(el, 'match').length).to.be.greaterThan(0);
+        expect(part(el, 'jump')).to.exist;
+        await inBothThemes(el);
+
+        // Nothing matches.
+        el.filter = 'nothing like this';
+        await settle(el);
+        expect(part(el, 'empty')).to.exist;
+        await inBothThemes(el);
+      });
+    }
+
+    it('says in the status bar when an export from the toolbar fails, and clears it on the next', async () => {
+      const el = await viewer(html`<div lang="es"><live-logs-viewer .entries=${entries(3)}></live-logs-viewer></div>`);
+      const original = URL.createObjectURL;
+      const originalClick = HTMLAnchorElement.prototype.click;
+      const saved: string[] = [];
+      URL.createObjectURL = () => {
+        throw new Error('no room for the file');
+      };
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        saved.push(this.download);
+      };
+      try {
+        part(el, 'export-log')!.click();
+        await until(() => part(el, 'export-error') !== null, 'the error');
+        const error = part(el, 'export-error')!;
+        expect(error.getAttribute('role')).to.equal('alert');
+        expect(text(el, 'export-error')).to.equal('No se pudo exportar. Inténtalo de nuevo.');
+        expect(saved).to.deep.equal([]);
+        await inBothThemes(el);
+        el.parentElement!.removeAttribute('lang');
+        await settle(el);
+        expect(text(el, 'export-error')).to.equal('The export failed. Try again.');
+        await inBothThemes(el);
+
+        URL.createObjectURL = () => 'blob:test';
+        part(el, 'export-log')!.click();
+        await until(() => saved.length === 1, 'the download');
+        await settle(el);
+        expect(part(el, 'export-error')).to.equal(null);
+      } finally {
+        URL.createObjectURL = original;
+        HTMLAnchorElement.prototype.click = originalClick;
+      }
+    });
+  });
+
+  describe('export code, loaded on first use', () => {
+    type FrameWindow = Window & typeof globalThis & { ready?: boolean };
+    let frame: HTMLIFrameElement | undefined;
+    afterEach(() => {
+      frame?.remove();
+      frame = undefined;
+    });
+
+    /** A page of its own (its own module map) that loads the viewer; `imports` is its import map. */
+    async function page(imports: Record<string, string> = {}): Promise<{ win: FrameWindow; doc: Document }> {
+      frame = document.createElement('iframe');
+      frame.srcdoc = `<!doctype html><html lang="en"><head><script type="importmap">${JSON.stringify({ imports })}</script></head><body>
+        <script type="module">await import('/src/live-logs-viewer/define.ts'); window.ready = true;</script></body></html>`;
+      document.body.append(frame);
+      await until(() => Boolean((frame!.contentWindow as FrameWindow | null)?.ready), 'the viewer to load in the frame', 10000);
+      return { win: frame.contentWindow as FrameWindow, doc: frame.contentDocument! };
+    }
+
+    async function viewerIn(doc: Document): Promise<Viewer> {
+      const el = doc.createElement('live-logs-viewer') as Viewer;
+      el.projectId = 'web';
+      el.entries = [
+        { timestamp: T0, level: 'info', message: 'Cloning' },
+        { timestamp: T0 + 1500, level: 'error', message: '\x1b[31mBoom\x1b[0m' },
+      ];
+      doc.body.append(el);
+      await settle(el);
+      return el;
+    }
+
+    it('downloads the same file from a click in a page that has not loaded it before', async () => {
+      const { win, doc } = await page();
+      const el = await viewerIn(doc);
+      const blobs: Blob[] = [];
+      const saved: string[] = [];
+      win.URL.createObjectURL = (blob: Blob) => {
+        blobs.push(blob);
+        return 'blob:test';
+      };
+      win.HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        saved.push(this.download);
+      };
+      const seen: CustomEvent[] = [];
+      el.addEventListener('logs-export', (e) => seen.push(e));
+      part(el, 'export-log')!.click();
+      await until(() => saved.length === 1, 'the download');
+      expect(saved[0]).to.match(/^web-logs-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.log$/);
+      expect(seen.map((e) => e.detail.filename)).to.deep.equal(saved);
+      expect(await blobs[0].text()).to.equal('2026-01-01T12:00:00.000Z INFO Cloning\n2026-01-01T12:00:01.500Z ERROR Boom\n');
+      expect(blobs[0].type).to.equal('text/plain;charset=utf-8');
+      expect(part(el, 'export-error')).to.equal(null);
+    });
+
+    it('shows an error, and no download, when the export code cannot be loaded', async () => {
+      // The export file missing (an old chunk gone after a redeploy): the viewer itself still loads.
+      const { win, doc } = await page({ '/src/live-logs-viewer/export.ts': '/src/live-logs-viewer/export-missing.ts' });
+      const el = await viewerIn(doc);
+      expect(messages(el)).to.deep.equal(['Cloning', 'Boom']);
+      const saved: string[] = [];
+      win.HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        saved.push(this.download);
+      };
+      const seen: Event[] = [];
+      el.addEventListener('logs-export', (e) => seen.push(e));
+      part(el, 'export-jsonl')!.click();
+      await until(() => part(el, 'export-error') !== null, 'the error');
+      expect(part(el, 'export-error')!.getAttribute('role')).to.equal('alert');
+      expect(text(el, 'export-error')).to.equal('The export failed. Try again.');
+      expect(seen).to.have.length(0);
+      expect(saved).to.have.length(0);
+      let rejected: unknown;
+      await el.download('log').catch((error: unknown) => (rejected = error));
+      expect(rejected).to.be.an('error');
+      let rejectedText: unknown;
+      await el.exportText('log').catch((error: unknown) => (rejectedText = error));
+      expect(rejectedText).to.be.an('error');
+      expect(messages(el), 'the log carries on').to.deep.equal(['Cloning', 'Boom']);
     });
   });
 
@@ -475,7 +736,7 @@ describe('<live-logs-viewer>', () => {
       expect(parts(el, 'project').map((p) => p.textContent)).to.deep.equal(['Web shop', 'api']);
       expect(part(el, 'project')!.title).to.equal('web');
       expect(log(el).getAttribute('aria-label')).to.equal('Deployment logs: all projects');
-      expect(el.exportText('log')).to.match(/ INFO \[web\] from web\n.* WARNING \[api\] from api\n$/);
+      expect(await el.exportText('log')).to.match(/ INFO \[web\] from web\n.* WARNING \[api\] from api\n$/);
       await inBothThemes(el);
     });
 
@@ -506,7 +767,7 @@ describe('<live-logs-viewer>', () => {
     });
 
     it('shows the streaming badge while entries arrive and drops it after the timeout', async () => {
-      const { el, store } = await inProvider(html`<live-logs-viewer project-id="web" streaming-timeout="200"></live-logs-viewer>`);
+      const { el, store } = await inProvider(html`<live-logs-viewer project-id="web" streaming-timeout="200" announce></live-logs-viewer>`);
       push(store, 'web', 'one');
       await settle(el);
       expect(text(el, 'streaming')).to.equal('Streaming');
@@ -532,19 +793,25 @@ describe('<live-logs-viewer>', () => {
       expect(text(el, 'empty')).to.equal('No log entries yet');
     });
 
-    it('is a focusable, named log region that does not flood screen readers', async () => {
-      const { el, store } = await inProvider(html`<live-logs-viewer project-id="web"></live-logs-viewer>`);
+    it('is a focusable, named log region that does not flood screen readers; no live region of its own unless `announce`', async () => {
+      const { el, store } = await inProvider(html`<live-logs-viewer project-id="api"></live-logs-viewer>`);
       const region = log(el);
       expect(region.getAttribute('role')).to.equal('log');
       expect(region.getAttribute('aria-live')).to.equal('off');
       expect(region.tabIndex).to.equal(0);
-      expect(part(el, 'announcer')!.getAttribute('role')).to.equal('status');
-      for (let i = 0; i < 30; i++) push(store, 'web', `burst ${i}`);
+      push(store, 'api', 'quiet');
       await settle(el);
-      expect(text(el, 'announcer')).to.equal('30 new log entries');
-      for (let i = 0; i < 10; i++) push(store, 'web', `more ${i}`);
-      await settle(el);
-      expect(text(el, 'announcer'), 'held back for a few seconds').to.equal('30 new log entries');
+      expect(messages(el)).to.deep.equal(['quiet']);
+      expect(el.shadowRoot!.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"]')).to.have.length(0);
+
+      const announcing = await inProvider(html`<live-logs-viewer project-id="web" announce></live-logs-viewer>`);
+      expect(part(announcing.el, 'announcer')!.getAttribute('role')).to.equal('status');
+      for (let i = 0; i < 30; i++) push(announcing.store, 'web', `burst ${i}`);
+      await settle(announcing.el);
+      expect(text(announcing.el, 'announcer')).to.equal('30 new log entries');
+      for (let i = 0; i < 10; i++) push(announcing.store, 'web', `more ${i}`);
+      await settle(announcing.el);
+      expect(text(announcing.el, 'announcer'), 'held back for a few seconds').to.equal('30 new log entries');
     });
   });
 
@@ -606,7 +873,15 @@ describe('<live-logs-viewer>', () => {
         `Deployment of ${time(-60)} · failed`,
         `Deployment of ${time(-600)} · succeeded`,
       ]);
-      await expect(el).to.be.accessible();
+      const bar = srgb(getComputedStyle(part(el, 'toolbar')!).backgroundColor);
+      expect(contrast(srgb(getComputedStyle(picker).borderTopColor), bar), 'the picker border against the toolbar').to.be.at.least(3);
+      await inBothThemes(el);
+      provider.setAttribute('lang', 'es');
+      await settle(el);
+      expect(picker.getAttribute('aria-label')).to.equal('Despliegue');
+      await inBothThemes(el);
+      provider.removeAttribute('lang');
+      await settle(el);
       picker.value = picker.options[1].value;
       picker.dispatchEvent(new Event('change'));
       await settle(el);

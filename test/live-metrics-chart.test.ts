@@ -42,6 +42,14 @@ const NOT_RUNNING: ContainerStatus[] = ['deploying', 'stopped', 'inactive', 'err
 
 describe('<live-metrics-chart>', () => {
   describe('presentational mode', () => {
+    it('labels every card in Spanish ("Requests" too)', async () => {
+      const root = await fixture(html`<div lang="es"><live-metrics-chart status="running" .metrics=${[{ time: Date.now(), cpu: 10, memory: 100, requests: 5, uptime: '1m' }]}></live-metrics-chart></div>`);
+      const chart = root.querySelector('live-metrics-chart')!;
+      await chart.updateComplete;
+      const labels = [...chart.shadowRoot!.querySelectorAll('[part~="card"] [part~="label"]')].map((label) => label.textContent!.trim());
+      expect(labels).to.deep.equal(['CPU', 'Memoria', 'Solicitudes', 'Tiempo activo']);
+    });
+
     it('shows the latest values in the cards and draws a uPlot chart while running', async () => {
       const metrics = series(3);
       metrics[2] = { time: metrics[2]!.time, cpu: 42.5, memory: 512, requests: 12345, uptime: '2h 15m' };

@@ -3,9 +3,12 @@ import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../src/live-toast-region/define.js';
 import '../src/live-container-actions/define.js';
 import '../src/sse-provider/define.js';
+import '../src/live-status-badge/define.js';
+import '../src/live-status-alert/define.js';
+import '../src/live-logs-viewer/define.js';
 import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region.js';
 import type { SseProvider } from '../src/sse-provider/sse-provider.js';
-import { ManualClock, MockBackend } from '../src/mock/index.js';
+import { ManualClock, MockBackend, type MockProjectSeed } from '../src/mock/index.js';
 import { nextFrame, until } from './helpers.js';
 
 const toasts = (el: LiveToastRegion) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="toast"]')];
@@ -48,7 +51,8 @@ describe('<live-toast-region>', () => {
       expect(inside(toast, 'icon')!.getAttribute('aria-hidden')).to.equal('true');
       const close = inside(toast, 'close')!;
       expect(close.localName).to.equal('button');
-      expect(close.getAttribute('aria-label')).to.equal('Dismiss');
+      // Named after its toast: a list of "Dismiss" buttons says nothing about which is which.
+      expect(close.getAttribute('aria-label')).to.equal('Dismiss: Saved');
       expect(el.toasts).to.deep.equal([{ id, kind: 'success', title: 'Saved', message: 'All good' }]);
       // One polite live region; no toast is a live region of its own.
       const live = el.shadowRoot!.querySelectorAll('[aria-live], [role="alert"], [role="status"], [role="log"]');
@@ -287,7 +291,8 @@ describe('<live-toast-region>', () => {
       clock.advance(0);
       await done;
       await settled(el);
-      expect(el.toasts).to.deep.equal([{ id: el.toasts[0].id, kind: 'success', title: 'Container started', message: 'Site' }]);
+      // The mock's start begins a deployment, and the toast says so.
+      expect(el.toasts).to.deep.equal([{ id: el.toasts[0].id, kind: 'success', title: 'Deployment started', message: 'Site' }]);
 
       actions.dispatchEvent(
         new CustomEvent('action-error', { detail: { projectId: 'site', action: 'stop', status: 409, message: 'Project is not running' }, bubbles: true, composed: true }),
@@ -364,6 +369,149 @@ describe('<live-toast-region>', () => {
       const el = provider.querySelector('live-toast-region')!;
       await settled(el);
       expect(el.toasts[0].message).to.equal('x: idle');
+    });
+  });
+
+  describe('deployment outcomes and announcements, from the stream alone', () => {
+    /** A provider on a mock stream with `markup` inside, open, the region's toasts cleared, and what its live region says from then on. */
+    async function onMock(markup: string, backend: MockBackend, clock: ManualClock) {
+      const wrapper = await fixture<HTMLElement>(html`<div></div>`);
+      wrapper.innerHTML = `<sse-provider>${markup}</sse-provider>`;
+      const provider = wrapper.querySelector('sse-provider')!;
+      provider.mockBackend = backend;
+      const el = provider.querySelector('live-toast-region')!;
+      el.clock = clock;
+      await until(() => {
+        clock.advance(1);
+        return provider.state === 'open';
+      }, 'the mock stream to open');
+      await nextFrame();
+      el.clear();
+      const said: string[] = [];
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) if (node instanceof HTMLElement) said.push(node.textContent!.trim());
+      }).observe(announcer(el), { childList: true });
+      return { provider, el, said };
+    }
+
+    async function streaming(attributes = '', projects: MockProjectSeed[] = [{ projectId: 'site', name: 'Site', status: 'deploying' }]) {
+      const clock = new ManualClock();
+      const backend = new MockBackend({ clock, autoplay: false, latency: 0, projects });
+      const { provider, el, said } = await onMock(`<live-toast-region ${attributes}></live-toast-region>`, backend, clock);
+      const status = (oldStatus: string | undefined, newStatus: string) =>
+        backend.emit('container_status_changed', { projectId: 'site', ...(oldStatus ? { oldStatus } : {}), newStatus, timestamp: new Date().toISOString() });
+      const line = (message: string, level = 'info', step?: string) =>
+        backend.emit('deployment_progress', { projectId: 'site', message, level, ...(step ? { step } : {}), timestamp: new Date().toISOString() });
+      return { el, provider, backend, status, line, said };
+    }
+
+    it('a deployment that ends running: "Deployment succeeded", with the project', async () => {
+      const { el, status, said } = await streaming();
+      status('deploying', 'running');
+      await settled(el);
+      expect(el.toasts.map(({ kind, title, message }) => ({ kind, title, message }))).to.deep.equal([
+        { kind: 'success', title: 'Deployment succeeded', message: 'Site' },
+      ]);
+      expect(said).to.deep.equal(['Success: Deployment succeeded. Site']);
+    });
+
+    it('a deployment that ends in error: an error toast with the last error line, staying until dismissed', async () => {
+      const { el, status, line, said } = await streaming();
+      line('Building image', 'info', 'Build');
+      line('npm ERR! missing script: build', 'error', 'Build');
+      status('deploying', 'error');
+      await settled(el);
+      expect(el.toasts.map(({ kind, title, message }) => ({ kind, title, message }))).to.deep.equal([
+        { kind: 'error', title: 'Deployment failed', message: 'Site: npm ERR! missing script: build' },
+      ]);
+      expect(said).to.deep.equal(['Error: Deployment failed. Site: npm ERR! missing script: build']);
+      expect(inside(toasts(el)[0], 'close')!.getAttribute('aria-label')).to.equal('Dismiss: Deployment failed');
+    });
+
+    it('a running container that crashes: "Container crashed"; the region remembers the status when the event has no oldStatus', async () => {
+      const { el, status } = await streaming('', [{ projectId: 'site', name: 'Site', status: 'stopped' }]);
+      status(undefined, 'running');
+      await settled(el);
+      expect(el.toasts).to.deep.equal([]);
+      status(undefined, 'error');
+      await settled(el);
+      expect(el.toasts.map(({ kind, title }) => ({ kind, title }))).to.deep.equal([{ kind: 'error', title: 'Container crashed' }]);
+    });
+
+    it('announce="errors" (the default): a change to error with no toast is said in a few words; other changes are not', async () => {
+      const { el, status, line, said } = await streaming('', [{ projectId: 'site', name: 'Site', status: 'stopped' }]);
+      expect(el.announce).to.equal('errors');
+      status('stopped', 'deploying');
+      line('Cloning', 'info', 'Clone');
+      await settled(el);
+      status('deploying', 'stopped');
+      await settled(el);
+      status('stopped', 'error');
+      await settled(el);
+      expect(said).to.deep.equal(['Site: Error']);
+      expect(el.toasts).to.deep.equal([]);
+    });
+
+    it('announce="status": every status change and each new step, once, in a few words; the region keeps the last three', async () => {
+      const { el, status, line, said } = await streaming('announce="status" lang="es"', [{ projectId: 'site', name: 'Site', status: 'stopped' }]);
+      status('stopped', 'deploying');
+      await settled(el);
+      line('Cloning', 'info', 'Clone');
+      line('Still cloning', 'info', 'Clone');
+      line('Installing', 'info', 'Install');
+      await settled(el);
+      status('deploying', 'running');
+      await settled(el);
+      expect(said).to.deep.equal(['Site: Desplegando', 'Site: Clone', 'Site: Install', 'Éxito: Despliegue completado. Site']);
+      expect(announcer(el).querySelectorAll('p')).to.have.length(3);
+    });
+
+    it('on a details page, one live region says the deployment in short texts: no alert, badge or log re-reads itself', async () => {
+      const clock = new ManualClock();
+      const backend = new MockBackend({ clock, seed: 7, latency: 0, projects: [{ projectId: 'site', name: 'Site', status: 'stopped' }] });
+      const { provider, el, said } = await onMock(
+        `<live-status-badge project-id="site"></live-status-badge>
+        <live-status-alert project-id="site"></live-status-alert>
+        <live-container-actions project-id="site"></live-container-actions>
+        <live-logs-viewer project-id="site" style="height:200px"></live-logs-viewer>
+        <live-toast-region announce="status"></live-toast-region>`,
+        backend,
+        clock,
+      );
+      // Every live region on the page, across shadow roots, and every change inside them.
+      const regions: Element[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const node of root.querySelectorAll('*')) {
+          const role = node.getAttribute('role');
+          const live = node.getAttribute('aria-live');
+          if ((live && live !== 'off') || role === 'status' || role === 'alert' || role === 'log' && live !== 'off') regions.push(node);
+          if (node.shadowRoot) walk(node.shadowRoot);
+        }
+      };
+      const actions = provider.querySelector('live-container-actions')!;
+      await actions.updateComplete;
+      actions.shadowRoot!.querySelector<HTMLElement>('[part~="start"]')!.click();
+      // Run the deployment to its end, watching the page's live regions as they come and go.
+      const seen = new Set<Element>();
+      for (let i = 0; i < 400 && (i < 4 || provider.store.getProject('site')?.status === 'deploying'); i++) {
+        clock.advance(250);
+        await nextFrame();
+        regions.length = 0;
+        walk(document);
+        for (const region of regions) {
+          if (seen.has(region)) continue;
+          seen.add(region);
+        }
+      }
+      await settled(el);
+      expect(provider.store.getProject('site')?.status).to.equal('running');
+      expect([...seen].map((node) => node.getAttribute('part'))).to.deep.equal(['announcer']);
+      // Short texts, each once: the start, the status, each step, the outcome.
+      expect(said.slice(0, 2)).to.have.members(['Success: Deployment started. Site', 'Site: Deploying']);
+      expect(said.slice(2, -1).every((text) => /^Site: \w/.test(text) && text.length < 40), said.join(' | ')).to.be.true;
+      expect(new Set(said).size).to.equal(said.length);
+      expect(said.length).to.be.within(4, 12);
+      expect(said.at(-1)).to.equal('Success: Deployment succeeded. Site');
     });
   });
 

@@ -7,6 +7,8 @@ import {
   MockEventSource,
   getDefaultMockBackend,
   type MockBackendOptions,
+  type MockBackendState,
+  type MockProject,
   type MockWireFrame,
 } from '../src/mock/index.js';
 
@@ -443,6 +445,229 @@ describe('MockBackend', () => {
       expect(of(third.frames, 'auto_shutdown')).to.have.length(1);
       third.stop();
       expect(clock.pending).to.equal(0);
+    });
+  });
+
+  describe('save and restore', () => {
+    /** The state as it comes back out of storage. */
+    const stored = (backend: MockBackend): MockBackendState => JSON.parse(JSON.stringify(backend.save()));
+    /** A backend continuing `state` on a clock of its own that starts `later` ms after it was saved. */
+    function restore(state: unknown, later = 0, options: MockBackendOptions = {}) {
+      const clock = new ManualClock((state as MockBackendState).time + later);
+      return { clock, backend: new MockBackend({ clock, state, ...options }) };
+    }
+    const statuses = (backend: MockBackend) => backend.snapshot().projects.map((project) => [project.projectId, project.status]);
+
+    /** Runs the default scenario with a deployment, an idle countdown and a metrics round all under way. */
+    async function midRun() {
+      const { clock, backend } = setup();
+      const recording = record(backend);
+      for (let i = 0; i < 16; i++) clock.advance(250);
+      await call(backend, clock, 'POST', '/containers/docs-site/start');
+      clock.advance(1100);
+      return { clock, backend, ...recording };
+    }
+
+    /** What happens next: time, then two actions, then more time. */
+    async function carryOn(backend: MockBackend, clock: ManualClock) {
+      clock.advance(10_000);
+      await call(backend, clock, 'POST', '/containers/api-gateway/stop');
+      await call(backend, clock, 'POST', '/containers/legacy-cron/start');
+      for (let i = 0; i < 240; i++) clock.advance(250);
+    }
+
+    it('continues exactly where the original would have gone: same frames, same ids, same times', async () => {
+      const original = await midRun();
+      const state = stored(original.backend);
+      const saved = original.frames.length;
+      await carryOn(original.backend, original.clock);
+      const expected = original.frames.slice(saved);
+
+      const copy = restore(state);
+      const { frames } = record(copy.backend);
+      await carryOn(copy.backend, copy.clock);
+      expect(JSON.stringify(frames)).to.equal(JSON.stringify(expected));
+
+      // Everything the save caught in flight went on: the deployment, the idle countdown, the metrics.
+      expect(frames[0].id).to.equal(String(Number(original.frames[saved - 1].id) + 1));
+      const docs = of(frames, 'deployment_progress', 'docs-site').map(payload);
+      expect(docs.length).to.be.greaterThan(5);
+      expect(docs[0].progress).to.be.greaterThan(0);
+      expect(of(frames, 'container_status_changed', 'docs-site').map(payload).map((change) => change.newStatus)).to.deep.equal(['running']);
+      expect(of(frames, 'auto_shutdown', 'web-frontend')).to.have.length(1);
+      expect(of(frames, 'metrics_updated').length).to.be.greaterThan(20);
+    });
+
+    it('continues exactly from a simulation saved while no one listened', async () => {
+      const original = await midRun();
+      original.stop();
+      original.clock.advance(5000);
+      const state = stored(original.backend);
+      expect(state.metricsIn).to.equal(undefined);
+      const expected = record(original.backend);
+      await carryOn(original.backend, original.clock);
+      const copy = restore(state);
+      const { frames } = record(copy.backend);
+      await carryOn(copy.backend, copy.clock);
+      expect(frames.length).to.be.greaterThan(50);
+      expect(JSON.stringify(frames)).to.equal(JSON.stringify(expected.frames));
+    });
+
+    it('carries the projects, statuses, details and deployment progress', async () => {
+      const original = await midRun();
+      const state = stored(original.backend);
+      const copy = restore(state);
+      expect(copy.backend.snapshot()).to.deep.equal(original.backend.snapshot());
+      const details = await call(original.backend, original.clock, 'GET', '/projects');
+      const copied = await call(copy.backend, copy.clock, 'GET', '/projects');
+      expect(copied).to.deep.equal(details);
+      const docs = (details.body as MockProject[]).find((project) => project.projectId === 'docs-site');
+      expect(docs).to.include({ status: 'deploying', step: 'Cloning repository' });
+      expect(docs?.progress).to.be.greaterThan(0);
+      // An action on the copy is the next step of the same run.
+      const answer = await call(copy.backend, copy.clock, 'POST', '/containers/docs-site/start');
+      expect(answer.status).to.equal(409);
+    });
+
+    it('is JSON as it is, and saving a restored simulation gives the same state back', async () => {
+      const { backend } = await midRun();
+      const state = backend.save();
+      expect(JSON.parse(JSON.stringify(state))).to.deep.equal(state);
+      expect(restore(state).backend.save()).to.deep.equal(state);
+      // A project that fails every deployment keeps doing so.
+      const always = new MockBackend({ clock: new ManualClock(), projects: [{ projectId: 'flaky', status: 'stopped', failDeploy: true }] });
+      expect(restore(stored(always)).backend.save().projects[0].failDeploy).to.equal(true);
+    });
+
+    it('on a later clock: uptimes count the time between, countdowns resume with what they had left', async () => {
+      const original = await midRun();
+      const state = stored(original.backend);
+      original.stop();
+      const uptime = (backend: MockBackend) => backend.snapshot().projects.find((project) => project.projectId === 'api-gateway')?.metrics?.uptime;
+      expect(uptime(original.backend)).to.equal('2h 14m');
+
+      const copy = restore(state, 60 * 60_000);
+      expect(uptime(copy.backend)).to.equal('3h 14m');
+      expect(statuses(copy.backend)).to.deep.equal(statuses(original.backend));
+      // web-frontend had 30 s of its countdown left, minus the run so far.
+      const left = 30_000 - (state.time - Date.UTC(2026, 0, 1, 12, 0, 0));
+      const { frames } = record(copy.backend);
+      copy.clock.advance(left - 100);
+      expect(of(frames, 'auto_shutdown')).to.be.empty;
+      copy.clock.advance(200);
+      expect(of(frames, 'auto_shutdown', 'web-frontend')).to.have.length(1);
+    });
+
+    it('on a clock behind the saved time, takes the saved times back with it', async () => {
+      const { backend } = await midRun();
+      const day = 24 * 60 * 60_000;
+      const copy = restore(stored(backend), -day);
+      const metrics = (from: MockBackend) => from.snapshot().projects.flatMap((project) => (project.metrics ? [project.metrics] : []));
+      expect(metrics(copy.backend).map((sample) => sample.uptime)).to.deep.equal(metrics(backend).map((sample) => sample.uptime));
+      expect(metrics(copy.backend).map((sample) => Date.parse(sample.lastActivity as string) + day)).to.deep.equal(
+        metrics(backend).map((sample) => Date.parse(sample.lastActivity as string)),
+      );
+    });
+
+    it('a state saved between a deployment’s last line and its outcome restores with the outcome', () => {
+      const { clock, backend } = setup();
+      let state: MockBackendState | undefined;
+      const stop = backend.subscribe((frame) => {
+        if (frame.event === 'deployment_progress' && payload(frame).message.startsWith('Deployment complete')) state ??= stored(backend);
+      });
+      clock.advance(30_000);
+      stop();
+      expect(state?.projects.find((project) => project.projectId === 'payments-service')?.status).to.equal('deploying');
+
+      const copy = restore(state);
+      expect(copy.backend.snapshot().projects.find((project) => project.projectId === 'payments-service')?.status).to.equal('running');
+      const { frames } = record(copy.backend);
+      copy.clock.advance(10_000);
+      expect(of(frames, 'deployment_progress', 'payments-service')).to.be.empty;
+      expect(of(frames, 'metrics_updated', 'payments-service')).to.not.be.empty;
+    });
+
+    it('draws on from the same random numbers after a million of them, and stays quick to restore', () => {
+      const { backend } = setup();
+      const far: MockBackendState = { ...stored(backend), draws: 999_990 };
+      const first = restore(far);
+      const { frames } = record(first.backend);
+      first.clock.advance(20_000);
+      const crossed = stored(first.backend);
+      expect(crossed.draws, 'the run crossed a million draws').to.be.above(1_000_000);
+      first.clock.advance(20_000);
+      const expected = frames.slice(frames.findIndex((frame) => Number(frame.id) > crossed.lastId));
+
+      const second = restore(crossed);
+      const again = record(second.backend);
+      second.clock.advance(20_000);
+      expect(expected.length).to.be.greaterThan(10);
+      expect(JSON.stringify(again.frames)).to.equal(JSON.stringify(expected));
+
+      // A run of billions of numbers restores without replaying them.
+      const started = performance.now();
+      const long = restore({ ...stored(backend), draws: 5_000_000_123 });
+      expect(performance.now() - started).to.be.below(200);
+      expect(long.backend.save().draws).to.equal(5_000_000_123);
+    });
+
+    it('a client resuming from an id it missed frames after gets a snapshot; from the last one, nothing', () => {
+      const { clock, backend } = setup();
+      const first = open(backend, clock);
+      clock.advance(5000);
+      const lastEventId = first.received.at(-1)?.lastEventId;
+      first.source.close();
+      const current = open(backend, clock);
+      clock.advance(3000);
+      current.source.close();
+      const copy = restore(stored(backend));
+      const behind = open(copy.backend, copy.clock, `/events?lastEventId=${lastEventId}`);
+      const upToDate = open(copy.backend, copy.clock, `/events?lastEventId=${current.received.at(-1)?.lastEventId}`);
+      copy.clock.advance(0);
+      expect(behind.received.map((message) => message.type)).to.deep.equal(['snapshot']);
+      expect(JSON.parse(behind.received[0].data)).to.deep.equal(backend.snapshot());
+      expect(upToDate.received).to.deep.equal([]);
+      behind.source.close();
+      upToDate.source.close();
+    });
+
+    it('refuses anything that is not a saved state, with a TypeError that names the field', () => {
+      const { backend } = setup();
+      const good = stored(backend);
+      const project = good.projects[0];
+      const line = { step: 'Cloning repository', level: 'info', message: 'Cloning', progress: 10 };
+      const bad: [unknown, RegExp][] = [
+        [null, /state is not an object/],
+        ['{"version":1}', /state is not an object/],
+        [[good], /state is not an object/],
+        [{}, /state\.version is missing, not 1/],
+        [{ ...good, version: 2 }, /state\.version is 2, not 1/],
+        [{ ...good, projects: 'all' }, /state\.projects is not an array/],
+        [{ ...good, time: '2026-01-01' }, /state\.time is not a finite number/],
+        [{ ...good, seed: -1 }, /state\.seed is out of range/],
+        [{ ...good, draws: 1.5 }, /state\.draws is not an integer/],
+        [{ ...good, lastId: -3 }, /state\.lastId is out of range/],
+        [{ ...good, metricsIn: -1 }, /state\.metricsIn is out of range/],
+        [{ ...good, projects: [null] }, /state\.projects\[0\] is not an object/],
+        [{ ...good, projects: [{ ...project, status: 'exploded' }] }, /state\.projects\[0\]\.status is not a status: "exploded"/],
+        [{ ...good, projects: [{ ...project, projectId: '' }] }, /state\.projects\[0\]\.projectId is empty/],
+        [{ ...good, projects: [project, project] }, /state\.projects lists "api-gateway" twice/],
+        [{ ...good, projects: [{ ...project, idle: 'no' }] }, /state\.projects\[0\]\.idle is not a boolean/],
+        [{ ...good, projects: [{ ...project, failDeploy: 'always' }] }, /state\.projects\[0\]\.failDeploy is not a finite number/],
+        [{ ...good, projects: [{ ...project, memory: -1 }] }, /state\.projects\[0\]\.memory is out of range/],
+        [{ ...good, projects: [{ ...project, name: 42 }] }, /state\.projects\[0\]\.name is not a string/],
+        [{ ...good, projects: [{ ...project, progress: 101 }] }, /state\.projects\[0\]\.progress is out of range/],
+        [{ ...good, projects: [{ ...project, cursor: 1 }] }, /state\.projects\[0\]\.cursor is out of range \(0 to 0\)/],
+        [{ ...good, projects: [{ ...project, plan: [{ ...line, level: 'fatal' }] }] }, /state\.projects\[0\]\.plan\[0\]\.level is not a log level: "fatal"/],
+        [{ ...good, projects: [{ ...project, plan: [{ ...line, message: undefined }] }] }, /state\.projects\[0\]\.plan\[0\]\.message is not a string/],
+      ];
+      for (const [state, message] of bad) {
+        const attempt = () => new MockBackend({ clock: new ManualClock(), state });
+        expect(attempt, JSON.stringify(state)?.slice(0, 80)).to.throw(TypeError, message);
+      }
+      // The fields it does not know are left behind; the rest is taken.
+      const extended = restore({ ...good, extra: true, projects: good.projects.map((item) => ({ ...item, extra: [1] })) });
+      expect(extended.backend.save()).to.deep.equal(good);
     });
   });
 });

@@ -47,6 +47,38 @@ describe('MetricsHistory', () => {
 });
 
 describe('LiveStore', () => {
+  it('connection.downSince: set when an open stream stops, kept across retries, cleared when it opens; subscribeState tells only state changes', () => {
+    const flushes: (() => void)[] = [];
+    const store = new LiveStore({ schedule: (flush) => flushes.push(flush) });
+    const run = () => flushes.splice(0).forEach((flush) => flush());
+    let told = 0;
+    store.subscribeState(() => told++);
+    store.setConnection({ state: 'connecting' });
+    run();
+    expect(store.connection.downSince, 'never open: nothing is stale').to.be.undefined;
+    expect(told).to.equal(1);
+    store.setConnection({ state: 'open' });
+    store.count('received', 5);
+    run();
+    expect(told).to.equal(2);
+    store.count('received');
+    run();
+    expect(told, 'counters alone tell no state listener').to.equal(2);
+    const before = Date.now();
+    store.setConnection({ state: 'closed', closedReason: 'retrying' });
+    const since = store.connection.downSince!;
+    expect(since).to.be.within(before, Date.now());
+    store.setConnection({ state: 'connecting' });
+    store.setConnection({ state: 'closed' });
+    run();
+    expect(store.connection.downSince, 'the first moment it stopped').to.equal(since);
+    expect(told).to.equal(3);
+    store.setConnection({ state: 'open' });
+    run();
+    expect(store.connection.downSince).to.be.undefined;
+    expect(told).to.equal(4);
+  });
+
   it('applies every event type to the project state', () => {
     const store = new LiveStore();
     store.apply(status('web', 'deploying'));

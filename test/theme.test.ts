@@ -9,13 +9,15 @@ import { ManualClock } from '../src/mock/index.js';
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
 
 /** The colours that make each element light or dark, read from its parts. */
-async function colours(theme?: string, scheme?: string) {
-  const root = await fixture(html`<div theme=${theme ?? ''} style=${scheme ? `--le-color-scheme: ${scheme}` : ''}>
+async function colours(theme?: string, scheme?: string, outer?: string) {
+  const fixed = await fixture(html`<div theme=${outer ?? ''}><div theme=${theme ?? ''} style=${scheme ? `--le-color-scheme: ${scheme}` : ''}>
     <live-status-alert status="error" error-message="boom"></live-status-alert>
     <live-status-alert status="inactive"></live-status-alert>
     <live-container-actions status="stopped" deletable></live-container-actions>
     <live-toast-region position="inline"></live-toast-region>
-  </div>`);
+  </div></div>`);
+  const root = fixed.firstElementChild!;
+  if (!outer) fixed.removeAttribute('theme');
   if (!theme) root.removeAttribute('theme');
   const [error, inactive] = root.querySelectorAll('live-status-alert');
   const actions = root.querySelector('live-container-actions')!;
@@ -62,6 +64,31 @@ describe('themes', () => {
     expect(themedDark).to.deep.equal(systemDark);
     const themedLight = await colours('light');
     expect(themedLight).to.deep.equal(light);
+  });
+
+  it('the nearest theme wins: dark inside a light ancestor, light inside a dark one, whatever the system', async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
+    await emulateMedia({ colorScheme: 'dark' });
+    const dark = await colours();
+    for (const system of ['light', 'dark'] as const) {
+      await emulateMedia({ colorScheme: system });
+      expect(await colours('dark', undefined, 'light'), `dark in light, system ${system}`).to.deep.equal(dark);
+      expect(await colours('light', undefined, 'dark'), `light in dark, system ${system}`).to.deep.equal(light);
+    }
+  });
+
+  it('themes through inherited custom properties, which every engine has: no element style uses :host-context()', async () => {
+    const root = await fixture(html`<div>
+      <live-status-alert status="error"></live-status-alert>
+      <live-container-actions status="stopped"></live-container-actions>
+      <live-toast-region></live-toast-region>
+    </div>`);
+    for (const el of root.children) {
+      const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText));
+      expect(rules.length, el.localName).to.be.greaterThan(0);
+      expect(rules.filter((rule) => rule.includes('host-context')), el.localName).to.deep.equal([]);
+    }
   });
 
   it('dark under an ancestor --le-color-scheme: dark, in any browser', async () => {

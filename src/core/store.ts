@@ -97,6 +97,11 @@ export interface ConnectionInfo {
   /** Why the connection is closed: waiting to retry, closed on request, or refused authorization. */
   closedReason: 'retrying' | 'disconnected' | 'unauthorized';
   lastError?: ConnectionError;
+  /**
+   * When the stream stopped being open, while it is not: what elements show as "last update".
+   * Undefined while open, and before the stream first opened.
+   */
+  downSince?: number;
   stats: ConnectionStats;
 }
 
@@ -189,6 +194,8 @@ export class LiveStore {
   #connectionListeners = new Set<Listener>();
   #dirty = new Set<string>();
   #connectionDirty = false;
+  #stateListeners = new Set<Listener>();
+  #stateDirty = false;
   #scheduled = false;
   /** Watched projects a scheduled pass tells at most: unlimited until a pass went over budget. */
   #perPass = Infinity;
@@ -446,9 +453,16 @@ export class LiveStore {
   }
 
   /** Updates the connection record: its state, why it is closed, the last error, the URL. */
-  setConnection(update: Partial<Omit<ConnectionInfo, 'stats'>> & { transport?: ConnectionStats['transport'] }): void {
+  setConnection(update: Partial<Omit<ConnectionInfo, 'stats' | 'downSince'>> & { transport?: ConnectionStats['transport'] }): void {
     const { transport, ...rest } = update;
-    Object.assign(this.#connection, rest);
+    const connection = this.#connection;
+    const was = connection.state;
+    Object.assign(connection, rest);
+    if (connection.state !== was) {
+      this.#stateDirty = true;
+      if (connection.state === 'open') connection.downSince = undefined;
+      else if (was === 'open') connection.downSince = Date.now();
+    }
     if (transport !== undefined) this.#connection.stats.transport = transport;
     this.markConnection();
   }
@@ -490,6 +504,15 @@ export class LiveStore {
     return () => this.#connectionListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` at most once per frame after the connection's state changed: rarer than
+   * `subscribeConnection`, whose counters move with every message.
+   */
+  subscribeState(listener: Listener): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
   /** Runs the pending notifications now instead of at the next frame. */
   flush(): void {
     this.#notify(Infinity);
@@ -499,7 +522,8 @@ export class LiveStore {
   #notify(limit: number): number {
     this.#scheduled = false;
     const connection = this.#connectionDirty;
-    this.#connectionDirty = false;
+    const state = this.#stateDirty;
+    this.#connectionDirty = this.#stateDirty = false;
     const dirty: string[] = [];
     let told = 0;
     for (const id of this.#dirty) {
@@ -517,6 +541,7 @@ export class LiveStore {
     }
     if (dirty.length > 0) for (const listener of [...this.#anyListeners]) listener();
     if (connection) for (const listener of [...this.#connectionListeners]) listener();
+    if (state) for (const listener of [...this.#stateListeners]) listener();
     // Projects left for the next frame.
     if (this.#dirty.size > 0) this.#request();
     return told;

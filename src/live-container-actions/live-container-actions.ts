@@ -187,10 +187,12 @@ export class LiveContainerActions extends LitElement {
   }
 
   protected override updated(): void {
-    // A button that had focus can vanish (Start → deploying): keep focus in the group.
-    if (this.#focusWasInside && !this.shadowRoot?.activeElement) {
+    // A button that had focus can vanish (Start → deploying): focus waits on the group, and goes to
+    // the first button once there is one again (deploying → running).
+    const active = this.shadowRoot?.activeElement;
+    if (this.#focusWasInside && (!active || active.matches('[part~="base"]'))) {
       const target = this.renderRoot.querySelector<HTMLElement>('[part~="button"]') ?? this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
-      target?.focus();
+      if (target !== active) target?.focus();
     }
   }
 

@@ -1,34 +1,8 @@
-import { css, unsafeCSS } from 'lit';
+import { css } from 'lit';
 import { tokens } from '../shared/tokens.js';
-
-// Terminal colours that keep 4.5:1 contrast on the light and on the dark surface, as `light,dark`.
-const ANSI_COLOURS = [
-  '#24292f,#8b949e', '#cf222e,#ff7b72', '#116329,#3fb950', '#7d4e00,#d29922',
-  '#0969da,#58a6ff', '#8250df,#bc8cff', '#1b7c83,#39c5cf', '#57606a,#b1bac4',
-  '#57606a,#8b949e', '#a40e26,#ffa198', '#1a7f37,#56d364', '#633c01,#e3b341',
-  '#0550ae,#79c0ff', '#6639ba,#d2a8ff', '#136061,#56d4dd', '#32383f,#f0f6fc',
-];
-
-// Written out, the sixteen rules of each kind, alike but for their number, weighed more in the
-// bundle than the code that writes them. Backgrounds are tints, so the text on them keeps its contrast.
-const palette = unsafeCSS(
-  `:host{${ANSI_COLOURS.map((colours, n) => `--_logs-ansi-${n}:var(--logs-ansi-${n},light-dark(${colours}))`).join(';')}}` +
-    ANSI_COLOURS.map((_, n) => `.fg${n}{color:var(--_logs-ansi-${n})}.bg${n}{background:color-mix(in srgb,var(--_logs-ansi-${n}) 18%,transparent)}`).join(''),
-);
-
-const ansi = css`
-  ${palette}
-  .b { font-weight: 700; }
-  .f { color: color-mix(in srgb, currentcolor 78%, transparent); }
-  .i { font-style: italic; }
-  .u { text-decoration: underline; }
-  .s { text-decoration: line-through; }
-  .u.s { text-decoration: underline line-through; }
-`;
 
 export const styles = [
   tokens,
-  ansi,
   css`
     :host {
       --_logs-height: var(--logs-height, 320px);
@@ -38,6 +12,8 @@ export const styles = [
       --_logs-surface: var(--logs-surface, var(--_surface));
       --_logs-bar-surface: var(--logs-bar-surface, var(--_surface-raised));
       --_logs-border: var(--logs-border, var(--_border));
+      /* Controls need a 3:1 edge against the bars (WCAG 1.4.11); the border token is made for dividers. */
+      --_logs-control-border: var(--logs-control-border, color-mix(in srgb, var(--_text) 45%, var(--_logs-border)));
       --_logs-radius: var(--logs-radius, var(--_radius));
       --_logs-info: var(--logs-level-info, var(--_level-info));
       --_logs-success: var(--logs-level-success, var(--_level-success));
@@ -92,7 +68,7 @@ export const styles = [
       height: 28px;
       min-width: 28px;
       padding: 0 8px;
-      border: 1px solid var(--_logs-border);
+      border: 1px solid var(--_logs-control-border);
       border-radius: 6px;
       background: var(--_logs-surface);
       color: var(--_text);
@@ -102,12 +78,17 @@ export const styles = [
       cursor: pointer;
       white-space: nowrap;
     }
-    button:hover {
-      border-color: color-mix(in srgb, var(--_text-muted) 60%, var(--_logs-border));
+    button:hover,
+    [part~='deployment']:hover,
+    [part~='search-field']:hover {
+      border-color: color-mix(in srgb, var(--_text) 70%, var(--_logs-border));
     }
     button[aria-pressed='true'] {
       border-color: var(--_accent);
       background: color-mix(in srgb, var(--_accent) 13%, var(--_logs-surface));
+    }
+    button[aria-disabled='true'] {
+      cursor: default;
     }
     button svg {
       flex: none;
@@ -131,7 +112,7 @@ export const styles = [
       height: 28px;
       box-sizing: border-box;
       padding: 0 8px;
-      border: 1px solid var(--_logs-border);
+      border: 1px solid var(--_logs-control-border);
       border-radius: 6px;
       background: var(--_logs-surface);
       color: var(--_text-muted);
@@ -265,10 +246,11 @@ export const styles = [
       min-width: 0;
       overflow-wrap: anywhere;
     }
-    mark {
+    /* Terminal colours fall under 4.5:1 on the highlight: a match takes the text colour (over their classes, adopted later). */
+    mark[part~='match'] {
       border-radius: 2px;
       background: var(--_logs-match-bg);
-      color: inherit;
+      color: var(--_text);
       box-shadow: 0 0 0 1px color-mix(in srgb, var(--_logs-warning) 45%, transparent);
     }
     .fresh {
@@ -322,6 +304,10 @@ export const styles = [
       color: var(--_text-muted);
       font-size: 12px;
       font-variant-numeric: tabular-nums;
+    }
+    [part~='export-error'] {
+      color: color-mix(in srgb, var(--_logs-error) 80%, var(--_text));
+      font-weight: 600;
     }
     [part~='streaming'] {
       display: inline-flex;

@@ -1,12 +1,12 @@
-import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { LitElement, adoptStyles, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
 import type { LogEntry, PastDeployment } from '../core/store.js';
-import { LocaleController } from '../shared/i18n.js';
+import { LocaleController, translate } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import type { ParsedMessage } from './ansi.js';
 import { hasControls, matcher, stripAnsi } from './text.js';
-import { downloadText, exportEntries, exportFilename, type ExportFormat } from './export.js';
+import type { ExportFormat } from './export.js';
 import { LogFollow, type LogWindow, type RowBox } from './log-follow.js';
 import type { LogPredicate, LogSource } from './log-index.js';
 import { styles } from './live-logs-viewer.styles.js';
@@ -53,15 +53,17 @@ const TIME_FORMAT: Intl.DateTimeFormatOptions = {
   hourCycle: 'h23',
 };
 const STOP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
-const DEPLOY_TIME: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
 let presentationalSeq = 0;
 
-/** The strings of earlier deployments and history lines, loaded the first time a log has either. */
-const historyTexts = new LazyModule(() => import('./live-logs-viewer-history.messages.js'));
+/** The picker of earlier deployments and the strings of history lines, loaded the first time a log has either. */
+const historyPart = new LazyModule(() => import('./live-logs-viewer-history.js'));
 
-/** Colours and match highlighting, loaded the first time a row needs them (one load for the page). */
-const colours = new LazyModule(() => import('./ansi.js'));
+/** Colours and match highlighting, with their styles, loaded the first time a row needs them (one load for the page). */
+const colours = new LazyModule(() => import('./colours.js'));
+
+/** The export's formats and download, loaded when the user first exports (asked afresh after a failure). */
+const exporter = () => import('./export.js');
 
 /**
  * Deployment logs, live: virtualized rows over the bounded log the provider holds, following the
@@ -71,19 +73,25 @@ const colours = new LazyModule(() => import('./ansi.js'));
  * tagged with its project) when `project-id` is absent. Alone, it shows the `entries` property.
  *
  * It follows the newest entry until the user scrolls up, then offers "Jump to latest (N new)" and
- * follows again once the user is back at the bottom. The toolbar filters by level (entries with no
- * known level always stay visible) and by text (case-insensitive, matches highlighted), toggles line
- * wrap and timestamps, exports what is held as `.log` or `.jsonl`, and clears the log. ANSI SGR
- * colours in messages become coloured text from a fixed palette; every other escape code is removed.
+ * follows again once the user is back at the bottom. The toolbar filters by level (a pressed level
+ * toggle means that level's entries are shown; entries with no known level always stay visible) and
+ * by text (case-insensitive, matches highlighted), toggles line wrap and timestamps, exports what is
+ * held as `.log` or `.jsonl`, and clears the log. ANSI SGR colours in messages become coloured text
+ * from a fixed palette; every other escape code is removed.
  *
  * Only the rows in view (plus a few screens' margin) exist in the DOM. Without wrap, rows have one
  * fixed height; with wrap, rows are measured after rendering and the top visible entry stays in
  * place when wrap, timestamps or the width change.
  *
  * The log region is `role="log"` with `aria-live="off"`: a busy stream would otherwise flood a
- * screen reader. A separate polite status says how many entries arrived, at most every 5 seconds.
+ * screen reader. With `announce`, a separate polite status says how many entries arrived, at most
+ * every 5 seconds.
  *
  * Timestamps are shown by default; the `hide-timestamps` attribute hides them.
+ *
+ * The export code loads the first time the user exports, so `exportText()` and `download()` return
+ * promises, which reject if it cannot be loaded; an export from the toolbar that fails says so in the
+ * status bar.
  *
  * With `project-id`, the log is the project's current (or last) deployment: a deployment that
  * starts moves the previous one's lines to a picker of earlier deployments. Lines the backend kept
@@ -98,7 +106,7 @@ const colours = new LazyModule(() => import('./ansi.js'));
  * @csspart base - The box around everything inside.
  * @csspart toolbar - The bar of filters and actions above the log.
  * @csspart levels - The group of level filter buttons.
- * @csspart level-toggle - Each level filter button (also `level-toggle-info`, `-success`, `-warning`, `-error`).
+ * @csspart level-toggle - Each level toggle, pressed while that level's entries are shown (also `level-toggle-info`, `-success`, `-warning`, `-error`).
  * @csspart deployment - The deployment picker (current or an earlier one), shown once a project has earlier deployments.
  * @csspart search-field - The label around the text filter.
  * @csspart search - The text filter input.
@@ -124,8 +132,9 @@ const colours = new LazyModule(() => import('./ansi.js'));
  * @csspart counter - The entry counter.
  * @csspart streaming - The "Streaming" badge.
  * @csspart streaming-dot - The badge's dot.
+ * @csspart export-error - Says that the last export from the toolbar failed (its code could not be loaded, say).
  * @csspart history-note - Says that marked lines are from before the page opened (while the log starts with such lines).
- * @csspart announcer - The visually hidden polite summary of new entries.
+ * @csspart announcer - The visually hidden polite summary of new entries (with `announce`).
  *
  * @cssproperty [--logs-height=320px] - Height of the log region when the element's height is not set; with a set height, the log fills it.
  * @cssproperty [--logs-font=var(--le-font-mono)] - Font of the rows.
@@ -134,6 +143,7 @@ const colours = new LazyModule(() => import('./ansi.js'));
  * @cssproperty [--logs-surface=var(--le-surface)] - Background of the log.
  * @cssproperty [--logs-bar-surface=var(--le-surface-raised)] - Background of the toolbar and status bar.
  * @cssproperty [--logs-border=var(--le-border)] - Border colour.
+ * @cssproperty [--logs-control-border=color-mix(in srgb, var(--le-text) 45%, var(--logs-border))] - Border of the toolbar's buttons, picker and filter (3:1 against the bars).
  * @cssproperty [--logs-radius=var(--le-radius)] - Corner radius.
  * @cssproperty [--logs-level-info=var(--le-level-info)] - Info colour.
  * @cssproperty [--logs-level-success=var(--le-level-success)] - Success colour.
@@ -169,6 +179,7 @@ export class LiveLogsViewer extends LitElement {
     filter: {},
     levels: { converter: { fromAttribute: parseLevels, toAttribute: (value: LogLevel[]) => value.join(' ') } },
     streamingTimeout: { type: Number, attribute: 'streaming-timeout' },
+    announce: { type: Boolean, reflect: true },
   };
 
   readonly #live = new LiveController(this, { project: () => this.projectId || undefined, all: () => !this.projectId });
@@ -214,6 +225,10 @@ export class LiveLogsViewer extends LitElement {
   readonly #loaded = (): void => this.#refresh();
   /** The earlier deployment shown instead of the current one. */
   #past: PastDeployment | undefined;
+  /** The last export from the toolbar failed. */
+  #exportFailed = false;
+  /** The colours' styles are in this root. */
+  #coloured = false;
 
   /** The project whose log to show; without it (under a provider) every project's entries are shown. */
   projectId?: string;
@@ -229,6 +244,12 @@ export class LiveLogsViewer extends LitElement {
 
   /** Text filter: entries whose message contains it (case-insensitive); matches are highlighted. */
   filter = '';
+
+  /**
+   * Adds a polite status that says how many entries arrived, at most every 5 seconds. Off by
+   * default: a page's one live region is `<live-toast-region>`'s, which says a deployment's steps.
+   */
+  announce = false;
 
   /** Levels to show (attribute: space-separated); none means all. Entries with no known level are always shown. */
   levels: LogLevel[] = [];
@@ -290,8 +311,13 @@ export class LiveLogsViewer extends LitElement {
       follow.sync();
     }
     if (this.#parsed.size > 2000) this.#parsed.clear();
+    const palette = colours.value?.ansiStyles;
+    if (palette && !this.#coloured) {
+      this.#coloured = true;
+      adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, palette]);
+    }
     // Without them (a failed load) the log still shows every line; only the picker and the note wait.
-    if (this.#pastDeployments().length > 0 || this.#source().at(0)?.history) historyTexts.need(this.#loaded);
+    if (this.#pastDeployments().length > 0 || this.#source().at(0)?.history) historyPart.need(this.#loaded);
     if (relayout) follow.relayout(!this.wrap);
     if (follow.announcements !== this.#announcements) {
       this.#announcements = follow.announcements;
@@ -399,9 +425,12 @@ export class LiveLogsViewer extends LitElement {
     this.#refresh();
   };
 
+  /** Shows or hides a level; the last level shown stays (with all shown again, `levels` is empty). */
   #onLevelClick(event: Event): void {
     const level = (event.currentTarget as HTMLElement).dataset.level as LogLevel;
-    this.levels = this.levels.includes(level) ? this.levels.filter((l) => l !== level) : LOG_LEVELS.filter((l) => l === level || this.levels.includes(l));
+    const shown = shownLevels(this.levels);
+    const next = shown.includes(level) ? shown.filter((l) => l !== level) : LOG_LEVELS.filter((l) => l === level || shown.includes(l));
+    if (next.length > 0) this.levels = next.length === LOG_LEVELS.length ? [] : next;
   }
 
   #onSearchInput(event: Event): void {
@@ -416,8 +445,15 @@ export class LiveLogsViewer extends LitElement {
     this.hideTimestamps = !this.hideTimestamps;
   }
 
-  #onExportClick(event: Event): void {
-    this.download((event.currentTarget as HTMLElement).dataset.format === 'jsonl' ? 'jsonl' : 'log');
+  async #onExportClick(event: Event): Promise<void> {
+    const format = (event.currentTarget as HTMLElement).dataset.format === 'jsonl' ? 'jsonl' : 'log';
+    this.#exportFailed = false;
+    try {
+      await this.download(format);
+    } catch {
+      this.#exportFailed = true;
+    }
+    this.#refresh();
   }
 
   #onDeploymentChange(event: Event): void {
@@ -444,15 +480,23 @@ export class LiveLogsViewer extends LitElement {
     this.#refresh();
   }
 
-  /** Every held entry (filters do not apply), oldest first: `.log` lines `ISO LEVEL [project] message`, or JSON lines. */
-  exportText(format: ExportFormat = 'log'): string {
+  /**
+   * Every held entry (filters do not apply), oldest first: `.log` lines `ISO LEVEL [project] message`, or JSON lines.
+   * Resolves once the export code has loaded; rejects if it cannot be.
+   */
+  async exportText(format: ExportFormat = 'log'): Promise<string> {
+    const { exportEntries } = await exporter();
     return exportEntries(this.#source(), format === 'jsonl' ? 'jsonl' : 'log');
   }
 
-  /** Downloads `exportText(format)` as a file, unless a `logs-export` listener cancels it. */
-  download(format: ExportFormat = 'log'): void {
+  /**
+   * Downloads `exportText(format)` as a file, unless a `logs-export` listener cancels it. Resolves once
+   * the download has started (or was cancelled); rejects if the export code cannot be loaded.
+   */
+  async download(format: ExportFormat = 'log'): Promise<void> {
     format = format === 'jsonl' ? 'jsonl' : 'log';
-    const detail: LogsExportDetail = { format, filename: exportFilename(this.projectId || undefined, format), text: this.exportText(format) };
+    const { downloadText, exportEntries, exportFilename } = await exporter();
+    const detail: LogsExportDetail = { format, filename: exportFilename(this.projectId || undefined, format), text: exportEntries(this.#source(), format) };
     const proceed = this.dispatchEvent(new CustomEvent('logs-export', { detail, bubbles: true, composed: true, cancelable: true }));
     if (proceed) downloadText(detail.text, detail.filename, format);
   }
@@ -522,7 +566,7 @@ export class LiveLogsViewer extends LitElement {
     });
   }
 
-  #parse(entry: LogEntry, ansi: typeof import('./ansi.js')): ParsedMessage {
+  #parse(entry: LogEntry, ansi: typeof import('./colours.js')): ParsedMessage {
     let parsed = this.#parsed.get(entry);
     if (!parsed) this.#parsed.set(entry, (parsed = ansi.parseAnsi(entry.message)));
     return parsed;
@@ -571,39 +615,46 @@ export class LiveLogsViewer extends LitElement {
       </div>
       <div part="status">
         <span part="counter">${counter}</span>
-        ${historyTexts.value && this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
-        ${follow.streaming && !this.#past ? html`<span part="streaming"><span part="streaming-dot"></span>${t('logs.streaming')}</span>` : nothing}
+        ${historyPart.value && this.#source().at(0)?.history ? html`<span part="history-note">${t('logs.historyNote')}</span>` : nothing}
+        ${this.#exportFailed ? html`<span part="export-error" role="alert">${t('logs.exportFailed')}</span>` : nothing}
+        ${follow.streaming && !this.#past ? this.#renderStreaming(t('logs.streaming')) : nothing}
       </div>
-      <div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>
+      ${this.announce ? html`<div part="announcer" class="visually-hidden" role="status">${this.#announcement}</div>` : nothing}
     </div>`;
   }
 
+  /** The badge. Where the page's language keeps the English word (Spanish does), it is marked as English for screen readers. */
+  #renderStreaming(word: string): TemplateResult {
+    const english = word === translate('en', 'logs.streaming') && !/^en(-|$)/i.test(this.#locale.lang);
+    return html`<span part="streaming" lang=${english ? 'en' : nothing}><span part="streaming-dot"></span>${word}</span>`;
+  }
+
   #renderToolbar(t: (key: string, vars?: Record<string, string | number>) => string): TemplateResult {
-    const past = historyTexts.value ? this.#pastDeployments() : [];
-    const current = this.projectId ? this.#live.store?.getProject(this.projectId)?.currentDeployment : undefined;
-    const name = (key: string, info: { startedAt: number; outcome?: string }) =>
-      t(key, { time: this.#locale.time(info.startedAt, DEPLOY_TIME), outcome: info.outcome ? t(`logs.outcome.${info.outcome}`) : '' });
+    const shown = shownLevels(this.levels);
+    const past = this.#pastDeployments();
+    // Earlier deployments come from a provider's store, under a project-id.
+    const picker = historyPart.value && past.length > 0 ? historyPart.value : undefined;
     return html`<div part="toolbar">
-      ${past.length === 0
-        ? nothing
-        : html`<select part="deployment" aria-label=${t('logs.deployment')} @change=${this.#onDeploymentChange}>
-            <option value="" ?selected=${!this.#past}>${current ? name('logs.current', current) : t('logs.currentPlain')}</option>
-            ${past
-              .map((deployment, index) => html`<option value=${index} ?selected=${deployment === this.#past}>${name('logs.earlier', deployment)}</option>`)
-              .reverse()}
-          </select>`}
+      ${picker
+        ? picker.renderPicker(this.#locale, past, this.#live.store?.getProject(this.projectId!)?.currentDeployment, this.#past, this.#onDeploymentChange)
+        : nothing}
       <div part="levels" role="group" aria-label=${t('logs.levels')}>
-        ${LOG_LEVELS.map(
-          (level) => html`<button
+        ${LOG_LEVELS.map((level) => {
+          const label = t(`logs.level.${level}`);
+          const on = shown.includes(level);
+          // Pressed while the level is shown; the last level shown cannot be hidden.
+          return html`<button
             part="level-toggle level-toggle-${level}"
             type="button"
             data-level=${level}
-            aria-pressed=${this.levels.includes(level) ? 'true' : 'false'}
+            aria-label=${t('logs.showLevel', { level: label })}
+            aria-pressed=${on ? 'true' : 'false'}
+            aria-disabled=${on && shown.length === 1 ? 'true' : nothing}
             @click=${this.#onLevelClick}
           >
-            ${icons[level]}<span>${t(`logs.level.${level}`)}</span>
-          </button>`,
-        )}
+            ${icons[level]}<span>${label}</span>
+          </button>`;
+        })}
       </div>
       <label part="search-field">
         ${icons.search}<span class="visually-hidden">${t('logs.search')}</span>
@@ -664,7 +715,7 @@ export class LiveLogsViewer extends LitElement {
     const projectName = showProject && entry.projectId ? (this.#live.store?.getProject(entry.projectId)?.name ?? entry.projectId) : undefined;
     let cls = entry.seq > this.#follow.freshAfter ? `row ${level ?? ''} fresh` : level ? `row ${level}` : 'row';
     if (entry.history) cls += ' history';
-    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history && historyTexts.value
+    return html`<div part=${(level ? `row row-${level}` : 'row') + (entry.history ? ' row-history' : '')} class=${cls}>${entry.history && historyPart.value
       ? html`<span class="visually-hidden">${this.#locale.t('logs.earlierLine')}</span>`
       : nothing}${this.hideTimestamps
       ? nothing
@@ -701,6 +752,12 @@ const byPosition = (_entry: LogEntry, index: number): number => -1 - index;
 function parseLevels(value: string | null): LogLevel[] {
   if (!value) return [];
   return LOG_LEVELS.filter((level) => value.split(/[\s,]+/).includes(level));
+}
+
+/** The levels whose entries are shown: `levels`, or every level when it names none. */
+function shownLevels(levels: readonly LogLevel[]): LogLevel[] {
+  const named = LOG_LEVELS.filter((level) => levels.includes(level));
+  return named.length > 0 ? named : [...LOG_LEVELS];
 }
 
 function predicateFor(levels: readonly LogLevel[], filter: string): LogPredicate | undefined {

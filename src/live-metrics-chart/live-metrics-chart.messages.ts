@@ -18,7 +18,7 @@ registerMessages('es', {
   'metrics.waiting': 'Esperando métricas...',
   'metrics.cpu': 'CPU',
   'metrics.memory': 'Memoria',
-  'metrics.requests': 'Requests',
+  'metrics.requests': 'Solicitudes',
   'metrics.uptime': 'Tiempo activo',
   'metrics.points.one': 'último punto',
   'metrics.points.other': 'últimos {count} puntos',

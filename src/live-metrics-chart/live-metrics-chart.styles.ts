@@ -39,6 +39,18 @@ export const styles = css`
     border-radius: var(--card-radius);
   }
 
+  .stale [part~='card'] {
+    border-style: dashed;
+  }
+  .stale [part~='value'],
+  [part~='stale'] {
+    color: var(--_text-muted);
+  }
+  [part~='stale'] {
+    margin: 0;
+    font-size: 0.75rem;
+  }
+
   [part~='label'] {
     display: flex;
     align-items: center;

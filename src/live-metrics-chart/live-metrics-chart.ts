@@ -95,6 +95,7 @@ const AXIS_FONT_SIZE = 11;
  * @csspart legend-swatch - Comparison: a project's colour and dash pattern.
  * @csspart legend-name - Comparison: a project's name (the store's name, else its id).
  * @csspart legend-value - Comparison, live: a project's latest value.
+ * @csspart stale - The line under the cards saying the figures may no longer be true, while the stream is down.
  * @csspart readout - The values at the cursor (hover, or focus the plot and use the arrow keys); the latest ones otherwise.
  *
  * @cssproperty [--chart-height=180px] - Height of the chart.
@@ -130,6 +131,7 @@ export class LiveMetricsChart extends LitElement {
     projectIds: { attribute: 'project-ids' },
     metric: { reflect: true },
     history: { attribute: false },
+    stale: { type: Boolean, reflect: true },
   };
 
   readonly #live = new LiveController(this, { project: () => this.projectId });
@@ -173,6 +175,7 @@ export class LiveMetricsChart extends LitElement {
   #extra: HistoryView | undefined;
   /** An update was skipped while off-screen. */
   #stale = false;
+  #downSince: number | undefined;
   #draws = 0;
   #colors: Colors = { cpu: '#0969da', cpuFill: 'transparent', memory: '#8250df', axis: '#59636e', grid: '#d0d7de', background: '#fff' };
   #font = `${AXIS_FONT_SIZE}px system-ui, sans-serif`;
@@ -213,6 +216,12 @@ export class LiveMetricsChart extends LitElement {
    * `project-ids`, an object of them by project id. Set, it is drawn instead of fetching.
    */
   history?: HistoryInput;
+
+  /**
+   * Whether the figures may no longer be true: set under a provider while its stream is down (the
+   * cards turn dashed and a line says since when); set it yourself in presentational mode.
+   */
+  stale = false;
 
   /** Diagnostics: how many times the chart's canvas has been drawn (read-only). */
   get drawCount(): number {
@@ -297,6 +306,8 @@ export class LiveMetricsChart extends LitElement {
       latest = this.#history?.latest();
       source = project;
       version = project?.version ?? 0;
+      this.#downSince = this.#live.downSince;
+      this.stale = this.#downSince !== undefined;
     } else {
       this.#history = undefined;
       status = this.status;
@@ -551,12 +562,12 @@ export class LiveMetricsChart extends LitElement {
       <div part="base">
         ${extra?.controls()}
         ${view.state === 'running' && !this.projectIds
-          ? html`<dl part="cards">
+          ? html`<dl part="cards" class=${this.stale ? 'stale' : ''}>
               ${this.renderCard('cpu', t('metrics.cpu'), view.cpu, true)}
               ${this.renderCard('memory', t('metrics.memory'), view.memory, true)}
               ${this.renderCard('requests', t('metrics.requests'), view.requests, false)}
               ${this.renderCard('uptime', t('metrics.uptime'), view.uptime, false)}
-            </dl>`
+            </dl>${this.stale ? html`<p part="stale">${this.#locale.stale(this.#downSince)}</p>` : nothing}`
           : nothing}
         ${extra && this.#taken
           ? extra.body()

@@ -25,6 +25,15 @@ export const styles = css`
     background: color-mix(in srgb, var(--_c) var(--alert-tint, 10%), var(--_surface));
     color: var(--_text);
   }
+  .stale {
+    border-style: dashed;
+  }
+  .stale .icon {
+    filter: grayscale(1);
+  }
+  .stale * {
+    animation: none !important;
+  }
   .inactive {
     --_c: var(--alert-inactive-color, var(--_level-warning));
   }

@@ -39,15 +39,19 @@ const inactiveTimeConverter = {
  * and progress. Where the store has no detail (a project first seen in a snapshot, say), the
  * matching attribute fills the gap, then a generic sentence. Alone, it shows its attributes.
  *
- * Announcements: the error alert has `role="alert"` (it interrupts: something broke); the inactive
- * and deploying notices have `role="status"` (polite). The deploying notice announces each new step,
- * never each percent: the percentage beside the bar is hidden from assistive technology, which reads
- * the value from the progress bar itself.
+ * While the provider's stream is down what it says may no longer be true: the box turns dashed and
+ * a line says so ("Not live, last update 2 minutes ago"); it is itself again once the stream is
+ * back. It reflects `stale`.
+ *
+ * The alert is not a live region: it would re-read its whole box on every step. A page's
+ * `<live-toast-region>` is its one live region, and says the outcome of a deployment and, with
+ * `announce="status"`, each status change and deployment step in a few words. The percentage
+ * beside the bar is hidden from assistive technology, which reads the value from the progress bar.
  *
  * @tagname live-status-alert
  * @summary An inactive, error or deploying alert for a project; nothing otherwise.
  *
- * @csspart base - The alert box (carries `role="alert"` or `role="status"`).
+ * @csspart base - The alert box.
  * @csspart icon - The state icon (hidden from assistive technology: the title says the same).
  * @csspart spinner - The spinning icon while deploying.
  * @csspart body - The column holding the title, message and progress.
@@ -58,6 +62,7 @@ const inactiveTimeConverter = {
  * @csspart progress - The progress bar's track (`role="progressbar"`).
  * @csspart progress-bar - The filled, striped part of the progress bar.
  * @csspart progress-value - The percentage beside the bar.
+ * @csspart stale - The line saying the alert may no longer be true, while the stream is down.
  *
  * @cssproperty [--alert-inactive-color=var(--le-level-warning)] - Colour of the inactive notice.
  * @cssproperty [--alert-error-color=var(--le-status-error)] - Colour of the error alert.
@@ -81,6 +86,7 @@ export class LiveStatusAlert extends LitElement {
     errorMessage: { attribute: 'error-message' },
     step: {},
     progress: { type: Number },
+    stale: { type: Boolean, reflect: true },
   };
 
   readonly #live = new LiveController(this, { project: () => this.projectId });
@@ -88,6 +94,7 @@ export class LiveStatusAlert extends LitElement {
   readonly #internals = this.attachInternals();
 
   #view: AlertView | undefined;
+  #downSince: number | undefined;
 
   /** The project whose alert is shown, from the nearest `<sse-provider>`. */
   projectId?: string;
@@ -110,6 +117,12 @@ export class LiveStatusAlert extends LitElement {
   /** Deployment progress 0–100 (deploying); without it the bar is indeterminate. */
   progress?: number;
 
+  /**
+   * Whether what it says may no longer be true: set under a provider while its stream is down (the
+   * alert then says since when); set it yourself in presentational mode.
+   */
+  stale = false;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('projectId')) this.#live.sync();
     const store = this.#live.store;
@@ -125,6 +138,8 @@ export class LiveStatusAlert extends LitElement {
       // Under a provider the store wins; a project it does not know shows nothing.
       const project = store.getProject(this.projectId);
       this.status = project?.status;
+      this.#downSince = this.#live.downSince;
+      this.stale = this.#downSince !== undefined;
       view = {
         status: project?.status,
         reason: project?.autoShutdown?.reason ?? this.reason,
@@ -151,62 +166,51 @@ export class LiveStatusAlert extends LitElement {
   override render() {
     const view = this.#view;
     if (!view) return nothing;
-    if (view.status === 'inactive') return this.#renderInactive(view);
-    if (view.status === 'error') return this.#renderError(view);
-    return this.#renderDeploying(view);
+    const stale = this.stale ? this.#locale.stale(this.#downSince) : undefined;
+    return html`<div part="base" class="base ${view.status} ${stale ? 'stale' : ''}">
+      <span part="icon" class="icon" aria-hidden="true">${ICONS[view.status]}</span>
+      <div part="body" class="body">
+        ${view.status === 'inactive' ? this.#renderInactive(view) : view.status === 'error' ? this.#renderError(view) : this.#renderDeploying(view)}
+        ${stale ? html`<p part="stale" class="detail">${stale}</p>` : nothing}
+      </div>
+    </div>`;
   }
 
-  // One template per state, so a change of state inserts a fresh box and its role is announced.
   #renderInactive(view: AlertView): TemplateResult {
     const t = this.#locale;
     const time = this.#formatInactiveTime(view.inactiveTime);
-    return html`<div part="base" class="base inactive" role="status">
-      <span part="icon" class="icon" aria-hidden="true">${pauseIcon}</span>
-      <div part="body" class="body">
-        <p part="title" class="title">${t.t('alert.inactive.title')}</p>
-        <p part="message" class="message">${view.reason || t.t('alert.inactive.fallback')}</p>
-        ${time ? html`<p part="detail" class="detail">${t.t('alert.inactive.time', { time })}</p>` : nothing}
-      </div>
-    </div>`;
+    return html`<p part="title" class="title">${t.t('alert.inactive.title')}</p>
+      <p part="message" class="message">${view.reason || t.t('alert.inactive.fallback')}</p>
+      ${time ? html`<p part="detail" class="detail">${t.t('alert.inactive.time', { time })}</p>` : nothing}`;
   }
 
   #renderError(view: AlertView): TemplateResult {
     const t = this.#locale;
-    return html`<div part="base" class="base error" role="alert">
-      <span part="icon" class="icon" aria-hidden="true">${errorIcon}</span>
-      <div part="body" class="body">
-        <p part="title" class="title">${t.t('alert.error.title')}</p>
-        <p part="message" class="message">${view.errorMessage || t.t('alert.error.fallback')}</p>
-      </div>
-    </div>`;
+    return html`<p part="title" class="title">${t.t('alert.error.title')}</p>
+      <p part="message" class="message">${view.errorMessage || t.t('alert.error.fallback')}</p>`;
   }
 
   #renderDeploying(view: AlertView): TemplateResult {
     const t = this.#locale;
     const progress = clampProgress(view.progress);
     const percent = progress === undefined ? undefined : t.number(progress / 100, { style: 'percent', maximumFractionDigits: 0 });
-    return html`<div part="base" class="base deploying" role="status">
-      <span part="icon" class="icon" aria-hidden="true">${spinnerIcon}</span>
-      <div part="body" class="body">
-        <p part="title" class="title">${t.t('alert.deploying.title')}</p>
-        <p part="message" class="message">${view.step || t.t('alert.deploying.preparing')}</p>
-        <div part="progress-row" class="progress-row ${progress === undefined ? 'indeterminate' : ''}">
-          <div
-            part="progress"
-            class="progress"
-            role="progressbar"
-            aria-label=${t.t('alert.progress.label')}
-            aria-valuemin="0"
-            aria-valuemax="100"
-            aria-valuenow=${progress ?? nothing}
-            aria-valuetext=${percent ?? nothing}
-          >
-            <div part="progress-bar" class="progress-bar" style=${cssomStyle({ width: progress === undefined ? undefined : `${progress}%` })}></div>
-          </div>
-          ${percent === undefined ? nothing : html`<span part="progress-value" class="progress-value" aria-hidden="true">${percent}</span>`}
+    return html`<p part="title" class="title">${t.t('alert.deploying.title')}</p>
+      <p part="message" class="message">${view.step || t.t('alert.deploying.preparing')}</p>
+      <div part="progress-row" class="progress-row ${progress === undefined ? 'indeterminate' : ''}">
+        <div
+          part="progress"
+          class="progress"
+          role="progressbar"
+          aria-label=${t.t('alert.progress.label')}
+          aria-valuemin="0"
+          aria-valuemax="100"
+          aria-valuenow=${progress ?? nothing}
+          aria-valuetext=${percent ?? nothing}
+        >
+          <div part="progress-bar" class="progress-bar" style=${cssomStyle({ width: progress === undefined ? undefined : `${progress}%` })}></div>
         </div>
-      </div>
-    </div>`;
+        ${percent === undefined ? nothing : html`<span part="progress-value" class="progress-value" aria-hidden="true">${percent}</span>`}
+      </div>`;
   }
 }
 
@@ -233,3 +237,5 @@ const spinnerIcon = html`<svg part="spinner" class="spinner" viewBox="0 0 20 20"
   <circle cx="10" cy="10" r="7.25" stroke-opacity=".25" />
   <path d="M10 2.75A7.25 7.25 0 0 1 17.25 10" stroke-linecap="round" />
 </svg>`;
+
+const ICONS = { inactive: pauseIcon, error: errorIcon, deploying: spinnerIcon };

@@ -46,8 +46,16 @@ export const styles = css`
   .error {
     --_c: var(--badge-error-color, var(--_status-error));
   }
-  .unknown {
+  /* Stale: the status may no longer be true. Dashed and still, the icon without its colour; the
+     label keeps its contrast. */
+  .stale .icon {
+    filter: grayscale(1);
+  }
+  .unknown,
+  .stale {
     border-style: dashed;
+  }
+  .unknown {
     background: var(--_surface);
     font-weight: 500;
   }
@@ -110,7 +118,9 @@ export const styles = css`
 
   /* Off-screen badges do not animate (see the class). */
   :host(:state(offscreen)) .pulse,
-  :host(:state(offscreen)) svg {
+  :host(:state(offscreen)) svg,
+  .stale .pulse,
+  .stale svg {
     animation: none;
   }
 

@@ -16,6 +16,10 @@ import './live-status-badge.messages.js';
  * the provider does not know shows a neutral "Unknown" badge. Alone, it shows its `status`
  * attribute.
  *
+ * While the provider's stream is down the status may no longer be true: the badge stops moving,
+ * its edge turns dashed, and it says so in words ("Not live, last update 2 minutes ago", in its
+ * tooltip and to screen readers); it is itself again once the stream is back. It reflects `stale`.
+ *
  * Status changes are not announced by default, so a dashboard of a hundred badges does not flood a
  * screen reader. Add `announce` to the one badge whose changes matter (a project's details page):
  * it becomes a polite live region.
@@ -51,6 +55,7 @@ export class LiveStatusBadge extends LitElement {
     projectId: { attribute: 'project-id' },
     status: { reflect: true },
     announce: { type: Boolean, reflect: true },
+    stale: { type: Boolean, reflect: true },
   };
 
   readonly #live = new LiveController(this, { project: () => this.projectId });
@@ -59,6 +64,7 @@ export class LiveStatusBadge extends LitElement {
   /** The status shown: a known status, or undefined for the neutral state. */
   #shown: ContainerStatus | undefined;
   #since: number | undefined;
+  #downSince: number | undefined;
   /** The language last rendered. */
   #lang = '';
   /** Whether the shared IntersectionObserver watches this badge: only while it animates. */
@@ -74,9 +80,16 @@ export class LiveStatusBadge extends LitElement {
   /** Makes this badge a polite live region that announces its status changes. Off by default. */
   declare announce: boolean;
 
+  /**
+   * Whether the status may no longer be true: set under a provider while its stream is down (the
+   * badge then says since when); set it yourself in presentational mode.
+   */
+  declare stale: boolean;
+
   constructor() {
     super();
     this.announce = false;
+    this.stale = false;
   }
 
   override connectedCallback(): void {
@@ -94,7 +107,7 @@ export class LiveStatusBadge extends LitElement {
     // its status, the time it changed, and the language show: anything else costs no render.
     if (changed.size > 0 || !this.hasUpdated) return true;
     const project = this.projectId === undefined ? undefined : this.#live.store?.getProject(this.projectId);
-    return this.#live.store === undefined || project?.status !== this.status || project?.statusChangedAt !== this.#since || this.#locale.lang !== this.#lang;
+    return this.#live.store === undefined || project?.status !== this.status || project?.statusChangedAt !== this.#since || this.#live.downSince !== this.#downSince || this.#locale.lang !== this.#lang;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -106,8 +119,10 @@ export class LiveStatusBadge extends LitElement {
       const project = store.getProject(this.projectId);
       this.status = project?.status;
       this.#since = project?.statusChangedAt;
+      this.#downSince = this.#live.downSince;
+      this.stale = this.#downSince !== undefined;
     } else {
-      this.#since = undefined;
+      this.#since = this.#downSince = undefined;
     }
     this.#shown = isContainerStatus(this.status) ? this.status : undefined;
   }
@@ -122,7 +137,7 @@ export class LiveStatusBadge extends LitElement {
    * a badge that animates is watched, and it stays still until the observer first says it is seen.
    */
   #watch(): void {
-    const animates = this.isConnected && (this.#shown === 'running' || this.#shown === 'deploying');
+    const animates = this.isConnected && !this.stale && (this.#shown === 'running' || this.#shown === 'deploying');
     if (animates === this.#watched) return;
     this.#watched = animates;
     if (animates) {
@@ -141,17 +156,18 @@ export class LiveStatusBadge extends LitElement {
     const status = this.#shown;
     const key = status ?? 'unknown';
     const label = this.#locale.t(key);
+    const stale = this.stale && status ? this.#locale.stale(this.#downSince) : undefined;
     const title =
-      status && this.#since !== undefined ? this.#locale.t('badge.since', { status: label, time: this.#locale.time(this.#since) }) : undefined;
+      stale ?? (status && this.#since !== undefined ? this.#locale.t('badge.since', { status: label, time: this.#locale.time(this.#since) }) : undefined);
     // One structure for every status: a change of status rewrites a class, two path outlines and
     // the label, and creates no node (a dashboard's badges change many times a second).
     const [shape, arc] = SHAPES[key];
-    return html`<span part="base" class="base ${key}" role=${this.announce ? 'status' : nothing} title=${title ?? nothing}
+    return html`<span part="base" class="base ${key} ${stale ? 'stale' : ''}" role=${this.announce ? 'status' : nothing} title=${title ?? nothing}
       ><span part="icon" class="icon" aria-hidden="true"
         ><span part=${status === 'running' ? 'pulse' : nothing} class="pulse"></span
         ><svg part=${status === 'deploying' ? 'spinner' : nothing} viewBox="0 0 16 16"
           ><path class="shape" d=${shape} /><path class="arc" d=${arc ?? nothing} /></svg></span
-      ><span part="label" class="label">${label}</span></span
+      ><span part="label" class="label">${label}${stale ? html`<span class="visually-hidden">, ${stale}</span>` : nothing}</span></span
     >`;
   }
 }

@@ -3,6 +3,11 @@ import { registerBuiltIn } from '../shared/i18n.js';
 registerBuiltIn({
   'toast.region': ['Notifications', 'Notificaciones'],
   'toast.dismiss': ['Dismiss', 'Descartar'],
+  'toast.dismissNamed': ['Dismiss: {title}', 'Descartar: {title}'],
+  'toast.outcome.succeeded': ['Deployment succeeded', 'Despliegue completado'],
+  'toast.outcome.failed': ['Deployment failed', 'El despliegue falló'],
+  'toast.outcome.crashed': ['Container crashed', 'El contenedor se cayó'],
+  'toast.success.deploy': ['Deployment started', 'Despliegue iniciado'],
   'toast.kind.info': ['Information', 'Información'],
   'toast.kind.success': ['Success', 'Éxito'],
   'toast.kind.warning': ['Warning', 'Aviso'],

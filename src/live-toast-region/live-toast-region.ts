@@ -2,8 +2,8 @@ import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { realClock, type Clock } from '../core/clock.js';
-import type { AutoShutdown } from '../core/protocol.js';
-import type { LiveStore } from '../core/store.js';
+import type { AutoShutdown, ContainerStatusChanged, DeploymentProgress } from '../core/protocol.js';
+import type { LiveStore, ProjectState } from '../core/store.js';
 import { liveContext } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
 import { tokens } from '../shared/tokens.js';
@@ -59,20 +59,27 @@ interface ConnectionMemory {
   downSince?: number;
 }
 
-const LISTENED = ['sse-state-change', 'auto-shutdown', 'action-success', 'action-error'] as const;
+const LISTENED = ['sse-state-change', 'auto-shutdown', 'action-success', 'action-error', 'container-status-changed', 'deployment-progress'] as const;
+
+/** What a status change ends: the outcome of a deployment, or a crash. */
+const OUTCOMES: Record<string, string> = { 'deploying>running': 'succeeded', 'deploying>error': 'failed', 'running>error': 'crashed' };
 const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'delete']);
 
 /**
  * Toasts for what happens on the stream and to the actions: "SSE connection established" when the
  * provider first connects (and "Connection restored" after an outage of at least `reconnect-notice`
- * ms, never for a brief flap), a warning when a container is paused for inactivity, and the outcome
- * of every container action. Hosts add their own with `show()`.
+ * ms, never for a brief flap), a warning when a container is paused for inactivity, the outcome
+ * of every container action ("Deployment started" when a start begins a deployment), and the
+ * outcome of every deployment from the stream alone: "Deployment succeeded" (deploying → running),
+ * "Deployment failed" with the last error line (deploying → error), and "Container crashed"
+ * (running → error). Hosts add their own with `show()`.
  *
  * Where it listens: the DOM events of the `<sse-provider>` whose id is in `for`; else of the
  * provider it finds through context, like every other element (its nearest ancestor, across shadow
- * roots); else of the whole document (every provider on the page). The events are the public ones — `sse-state-change`, `auto-shutdown`, `action-success`,
- * `action-error` — so a host that prefers its own notifications leaves this element out and listens
- * to the same events.
+ * roots); else of the whole document (every provider on the page). The events are the public ones —
+ * `sse-state-change`, `auto-shutdown`, `action-success`, `action-error`, `container-status-changed`,
+ * `deployment-progress` — so a host that prefers its own notifications leaves this element out and
+ * listens to the same events.
  *
  * Behaviour: toasts stack in arrival order (newest nearest the anchored edge), at most `max` at a
  * time (the oldest goes first). Success and info toasts dismiss themselves after `duration` ms,
@@ -81,9 +88,13 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
  * button (or Escape inside a toast) closes one; focus then moves to the next toast, or back to where
  * it was before it entered the region. One timer serves the whole region.
  *
- * Announcements: a single polite live region reads each new toast once ("Warning: title. message");
- * the visible toasts are not live regions themselves, and errors are polite too, so nothing is read
- * twice and nothing interrupts. Errors stay until dismissed, so none is missed.
+ * Announcements: the region is the page's one live region. It exists from the start and is polite;
+ * it reads each new toast once ("Warning: title. message") and, as `announce` asks, short texts: a
+ * project going to `error` where no toast says it (`errors`, the default, for a dashboard), or every
+ * status change and deployment step (`status`, for a project's details page). The visible toasts
+ * are not live regions themselves, and errors are polite too, so nothing is read twice and nothing
+ * interrupts. Errors stay until dismissed, so none is missed. Each Dismiss button is named after its
+ * toast ("Dismiss: Deployment failed").
  *
  * Desktop notifications (`desktop-notifications`): warnings and errors also raise a system
  * notification while the page is hidden, once permission is granted. Permission is only asked on a
@@ -105,7 +116,7 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
  * @csspart message - A toast's message.
  * @csspart enable-desktop - The "Enable desktop notifications" button.
  * @csspart close - A toast's Dismiss button.
- * @csspart announcer - The visually hidden polite live region.
+ * @csspart announcer - The visually hidden polite live region (the last few texts it said).
  *
  * @cssproperty [--toast-width=22rem] - Width of the stack (never wider than the viewport).
  * @cssproperty [--toast-offset=1rem] - Distance from the viewport's edges.
@@ -129,6 +140,7 @@ export class LiveToastRegion extends LitElement {
     desktopNotifications: { type: Boolean, attribute: 'desktop-notifications' },
     reconnectNotice: { type: Number, attribute: 'reconnect-notice' },
     htmlFor: { attribute: 'for' },
+    announce: { reflect: true },
   };
 
   readonly #locale = new LocaleController(this);
@@ -158,6 +170,9 @@ export class LiveToastRegion extends LitElement {
   #returnFocus: HTMLElement | undefined;
   #source: EventTarget | undefined;
   #memory = new WeakMap<EventTarget, ConnectionMemory>();
+  /** Each project's last status and deployment step, as the events told them. */
+  #statuses = new Map<string, string>();
+  #steps = new Map<string, string>();
 
   /** Where the stack sits: `bottom-end` (default), `bottom-start`, `bottom-center`, `top-*`, or `inline` (in the flow). */
   position: ToastPosition = 'bottom-end';
@@ -176,6 +191,13 @@ export class LiveToastRegion extends LitElement {
 
   /** The id of the `<sse-provider>` to listen to, when it is not an ancestor. */
   htmlFor?: string;
+
+  /**
+   * What the live region says besides the toasts: `errors` (the default, for a dashboard) adds a
+   * project going to `error` where no toast says it; `status` (a project's details page) adds every
+   * status change and every new deployment step, in a few words ("Web API: Building image").
+   */
+  announce: 'errors' | 'status' = 'errors';
 
   /**
    * The time source of the countdowns (`{ now, setTimeout, clearTimeout }`); real time by default.
@@ -274,8 +296,58 @@ export class LiveToastRegion extends LitElement {
       case 'action-error':
         this.#onAction(event, detail as ActionEventDetail, event.type === 'action-success');
         break;
+      case 'container-status-changed':
+        this.#onStatus(event, detail as ContainerStatusChanged);
+        break;
+      case 'deployment-progress':
+        this.#onStep(event, detail as DeploymentProgress);
     }
   };
+
+  /**
+   * A deployment's outcome (or a crash) is a toast, from the stream alone; any other change is a
+   * few words in the live region when `announce` asks for it.
+   */
+  #onStatus(event: Event, { projectId, oldStatus, newStatus }: ContainerStatusChanged): void {
+    const before = this.#statuses.get(projectId) ?? oldStatus;
+    this.#statuses.set(projectId, newStatus);
+    if (before === newStatus) return;
+    if (newStatus === 'deploying') this.#steps.delete(projectId);
+    const project = projectOf(event, projectId);
+    const name = project?.name ?? projectId;
+    const outcome = OUTCOMES[`${before}>${newStatus}`];
+    if (!outcome) {
+      if (this.announce === 'status' || newStatus === 'error') this.#say(`${name}: ${this.#locale.t(newStatus)}`);
+      return;
+    }
+    const error = newStatus === 'error' ? project?.lastError?.message : undefined;
+    this.#add({
+      kind: newStatus === 'error' ? 'error' : 'success',
+      title: { key: `toast.outcome.${outcome}` },
+      message: error ? { key: 'toast.error.message', vars: { project: name, message: error } } : name,
+      key: `outcome:${projectId}`,
+      desktop: newStatus === 'error',
+    });
+  }
+
+  /** Each new step of a deployment, in a few words, when `announce="status"`. */
+  #onStep(event: Event, { projectId, step }: DeploymentProgress): void {
+    if (this.announce !== 'status' || !step || this.#steps.get(projectId) === step) return;
+    this.#steps.set(projectId, step);
+    this.#say(`${projectOf(event, projectId)?.name ?? projectId}: ${step}`);
+  }
+
+  /**
+   * Says a short text once in the live region: a new paragraph, and the oldest beyond three goes.
+   * Written by hand, so no paragraph already said is ever moved (and read again).
+   */
+  #say(text: string): void {
+    const region = this.renderRoot.querySelector('[part~="announcer"]');
+    const said = document.createElement('p');
+    said.textContent = text;
+    region?.append(said);
+    while (region && region.childElementCount > 3) region.firstElementChild!.remove();
+  }
 
   #onState(provider: EventTarget, state: string): void {
     let memory = this.#memory.get(provider);
@@ -311,9 +383,12 @@ export class LiveToastRegion extends LitElement {
   #onAction(event: Event, detail: ActionEventDetail, ok: boolean): void {
     // Open makes no request and reports nothing.
     if (detail.action === 'open') return;
-    const action = ACTIONS.has(detail.action) ? detail.action : 'other';
+    let action = ACTIONS.has(detail.action) ? detail.action : 'other';
     const project = projectName(event, detail.projectId);
     if (ok) {
+      // A start that begins a deployment says so (its outcome follows from the stream).
+      const body = (detail as { response?: { body?: { project?: { status?: unknown } } } }).response?.body;
+      if (action === 'start' && (body?.project?.status ?? projectOf(event, detail.projectId)?.status) === 'deploying') action = 'deploy';
       this.#add({ kind: 'success', title: { key: `toast.success.${action}` }, message: project });
       return;
     }
@@ -443,6 +518,7 @@ export class LiveToastRegion extends LitElement {
     while (this.#toasts.length > max) this.#remove(this.#toasts[0].id);
     this.#arm();
     this.#notify(toast);
+    this.#say(this.#announcement(toast));
     return toast.id;
   }
 
@@ -475,6 +551,10 @@ export class LiveToastRegion extends LitElement {
     } catch {
       // Some platforms only allow notifications from a service worker; the toast is still shown.
     }
+  }
+
+  #announcement(toast: Toast): string {
+    return `${this.#locale.t(`toast.kind.${toast.kind}`)}: ${this.#text(toast.title)}.${toast.message === undefined ? '' : ` ${this.#text(toast.message)}`}`;
   }
 
   #text(text: Text): string {
@@ -528,16 +608,7 @@ export class LiveToastRegion extends LitElement {
           (toast) => this.#renderToast(toast),
         )}
       </div>
-      <div part="announcer" class="visually-hidden" aria-live="polite">
-        ${repeat(
-          this.#toasts,
-          (toast) => toast.id,
-          (toast) =>
-            html`<p>
-              ${this.#locale.t(`toast.kind.${toast.kind}`)}: ${this.#text(toast.title)}.${toast.message === undefined ? '' : ` ${this.#text(toast.message)}`}
-            </p>`,
-        )}
-      </div>`;
+      <div part="announcer" class="visually-hidden" aria-live="polite"></div>`;
   }
 
   #renderToast(toast: Toast): TemplateResult {
@@ -560,7 +631,7 @@ export class LiveToastRegion extends LitElement {
           ? html`<button part="enable-desktop" class="enable" type="button" @click=${this.#onEnableDesktop}>${t.t('toast.enableDesktop')}</button>`
           : nothing}
       </div>
-      <button part="close" class="close" type="button" data-id=${toast.id} aria-label=${t.t('toast.dismiss')} title=${t.t('toast.dismiss')} @click=${this.#onClose}>
+      <button part="close" class="close" type="button" data-id=${toast.id} aria-label=${t.t('toast.dismissNamed', { title: this.#text(toast.title) })} title=${t.t('toast.dismiss')} @click=${this.#onClose}>
         <svg viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round">
           <path d="M4 4l8 8M12 4l-8 8" />
         </svg>
@@ -569,13 +640,18 @@ export class LiveToastRegion extends LitElement {
   }
 }
 
-/** The project's name from the provider the event passed through, else its id. */
-function projectName(event: Event, projectId: string): string {
+/** The project as the provider the event passed through knows it. */
+function projectOf(event: Event, projectId: string): ProjectState | undefined {
   for (const node of event.composedPath()) {
     const store = (node as { store?: LiveStore }).store;
-    if (typeof store?.getProject === 'function') return store.getProject(projectId)?.name ?? projectId;
+    if (typeof store?.getProject === 'function') return store.getProject(projectId);
   }
-  return projectId;
+  return undefined;
+}
+
+/** The project's name from the provider the event passed through, else its id. */
+function projectName(event: Event, projectId: string): string {
+  return projectOf(event, projectId)?.name ?? projectId;
 }
 
 const ICONS: Record<ToastKind, TemplateResult> = {

@@ -14,6 +14,7 @@ export type {
   MockSink,
   MockWireFrame,
 } from './simulation.js';
+export type { MockBackendState } from './state.js';
 export { MockEventSource, getDefaultMockBackend } from './mock-event-source.js';
 export { ManualClock, realClock } from '../core/clock.js';
 export type { Clock } from '../core/clock.js';

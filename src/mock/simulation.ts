@@ -10,12 +10,12 @@ import { realClock, type Clock } from '../core/clock.js';
 import { seededRandom } from '../core/random.js';
 import { HISTORY_RESOLUTIONS, type HistoryResolution } from '../core/history-ranges.js';
 import { ReplayBuffer } from '../core/replay-buffer.js';
+import { readState, STATE_VERSION, type MockBackendState, type MockSavedLogLine, type MockSavedProject } from './state.js';
 import {
   validateEvent,
   type ContainerStatus,
   type EventPayloads,
   type EventType,
-  type LogLevel,
   type MetricsSample,
   type ProjectSnapshot,
   type Snapshot,
@@ -92,6 +92,12 @@ export interface MockBackendOptions {
   autoplay?: boolean;
   /** Simulated latency of a REST answer, in ms of the clock (default 150). */
   latency?: number;
+  /**
+   * Start from what `save()` returned, instead of `projects` and `seed`: the same projects, statuses,
+   * deployments, countdowns and random sequence, and frame ids that go on from the last one. The
+   * other options apply as given. A value that is not such a state throws a `TypeError`.
+   */
+  state?: unknown;
 }
 
 /** How a connection refused by `failConnections` fails. */
@@ -127,44 +133,20 @@ interface OpenConnection extends MockConnection {
   drop(): void;
 }
 
-interface PlannedLog {
-  step: string;
-  level: LogLevel;
-  message: string;
-  progress: number;
-}
+type PlannedLog = MockSavedLogLine;
 
 const DAY = 86_400_000;
 
-interface ProjectState {
-  projectId: string;
-  name?: string;
-  url?: string;
-  status: ContainerStatus;
-  idle: boolean;
+/** A project as the simulation runs it: its saved form, with live timers instead of time left. */
+interface ProjectState extends Omit<MockSavedProject, 'failDeploy'> {
   /** Deployments still to fail; `Infinity` for every one. */
   failuresLeft: number;
-  reason?: string;
-  inactiveTime?: string | number;
-  lastError?: string;
-  step?: string;
-  progress?: number;
-  startedAt: number;
-  lastActivityAt: number;
-  cpu: number;
-  memory: number;
-  requests: number;
-  /** Levels the random walks drift back to, and requests per second; fixed per project. */
-  cpuBase: number;
-  memoryBase: number;
-  rate: number;
-  /** Idle countdown: ms left while paused, and its deadline on the clock while armed. */
-  idleLeft: number;
+  /** Idle countdown: ms left while paused (`idleLeft`), and its deadline on the clock while armed. */
   idleDeadline: number;
   idleTimer?: unknown;
-  plan: PlannedLog[];
-  cursor: number;
   deployTimer?: unknown;
+  /** When the next deployment line is due, while its timer is set. */
+  deployDeadline: number;
 }
 
 const DEFAULTS = {
@@ -177,6 +159,11 @@ const DEFAULTS = {
 
 /** The first metrics go out this soon after the simulation starts, whatever the interval. */
 const FIRST_METRICS_DELAY = 500;
+/**
+ * The generator starts over from a seed derived from the first every this many numbers, so a
+ * restore replays at most this many to find its place (a few milliseconds), however long the run.
+ */
+const DRAWS_PER_SEED = 1_000_000;
 /** Spacing of deployment log lines. */
 const LOG_GAP_MIN = 400;
 const LOG_GAP_MAX = 900;
@@ -188,6 +175,12 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   500: 'Internal Server Error',
 };
+
+/** The generator in use after `draws` numbers, at the start of its stretch. */
+function generator(seed: number, draws: number): () => number {
+  const stretch = Math.floor(draws / DRAWS_PER_SEED);
+  return seededRandom(stretch === 0 ? seed : (seed ^ Math.imul(stretch, 0x9e3779b9)) >>> 0);
+}
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 /** Rounding keeps the JSON short and the frames identical across engines. */
@@ -255,7 +248,10 @@ export class MockBackend {
   /** The clock every timer of the simulation, and of `MockEventSource`s on it, runs on. */
   readonly clock: Clock;
 
-  readonly #random: () => number;
+  readonly #seed: number;
+  /** Numbers drawn so far: a restored simulation draws on from the same point. */
+  #draws = 0;
+  #draw: () => number;
   readonly #metricsInterval: number;
   readonly #idleTimeout: number;
   readonly #autoplay: boolean;
@@ -272,19 +268,38 @@ export class MockBackend {
   /** Whether the timers are armed: autoplay and at least one subscriber. */
   #active = false;
   #metricsTimer: unknown;
+  #metricsDeadline = 0;
+  /** Restored: ms until the first metrics round, instead of the usual short delay. */
+  #metricsIn: number | undefined;
 
   constructor(options: MockBackendOptions = {}) {
     this.clock = options.clock ?? realClock;
-    this.#random = seededRandom(options.seed ?? DEFAULTS.seed);
+    // Checked before anything else is set up: a bad state leaves nothing half-made behind.
+    const state = options.state === undefined ? undefined : readState(options.state);
+    this.#seed = state?.seed ?? (options.seed ?? DEFAULTS.seed) >>> 0;
+    this.#draws = state?.draws ?? 0;
+    this.#draw = generator(this.#seed, this.#draws);
+    for (let i = 0; i < this.#draws % DRAWS_PER_SEED; i++) this.#draw();
     this.#metricsInterval = Math.max(1, options.metricsInterval ?? DEFAULTS.metricsInterval);
     this.#idleTimeout = Math.max(0, options.idleTimeout ?? DEFAULTS.idleTimeout);
     this.#replay = new ReplayBuffer({ limit: Math.max(0, options.replayLimit ?? DEFAULTS.replayLimit) });
     this.#autoplay = options.autoplay ?? true;
     this.#latency = Math.max(0, options.latency ?? DEFAULTS.latency);
+    if (state) {
+      this.#restore(state);
+      return;
+    }
     for (const seed of options.projects ?? defaultProjects(this.#idleTimeout)) {
       this.#projects.set(seed.projectId, this.#createProject(seed));
     }
   }
+
+  /** Every random number of the simulation comes from here. */
+  readonly #random = (): number => {
+    if (this.#draws > 0 && this.#draws % DRAWS_PER_SEED === 0) this.#draw = generator(this.#seed, this.#draws);
+    this.#draws++;
+    return this.#draw();
+  };
 
   /** Number of open connections (see `connect()`). */
   get connections(): number {
@@ -370,6 +385,29 @@ export class MockBackend {
   /** The current state of every project, with the latest metrics of running ones. */
   snapshot(): Snapshot {
     return { projects: [...this.#projects.values()].map((project) => this.#snapshotOf(project)) };
+  }
+
+  /**
+   * The whole simulation as a JSON-safe object, for `new MockBackend({ state })` to carry on from —
+   * in the next page of the same tab, say. Timers in flight (the next metrics round, deployment line
+   * and idle shutdown) are saved as the time they had left, and count down again from the first
+   * subscriber of the restored backend; uptimes and activity times are the clock's, so on a real
+   * clock they include the time in between. Open connections, the frames kept for resuming and REST
+   * answers still on their way are not part of it.
+   */
+  save(): MockBackendState {
+    const now = this.clock.now();
+    const state: MockBackendState = {
+      version: STATE_VERSION,
+      time: now,
+      seed: this.#seed,
+      draws: this.#draws,
+      lastId: this.#lastId,
+      projects: [...this.#projects.values()].map((project) => this.#saveProject(project, now)),
+    };
+    const metricsIn = this.#metricsTimer !== undefined ? Math.max(0, this.#metricsDeadline - now) : this.#metricsIn;
+    if (metricsIn !== undefined) state.metricsIn = metricsIn;
+    return state;
   }
 
   /** A `snapshot` frame with a fresh id. It is meant for one client, so it is not kept for replay. */
@@ -559,6 +597,76 @@ export class MockBackend {
 
   // --- State --------------------------------------------------------------------------------------
 
+  #saveProject(project: ProjectState, now: number): MockSavedProject {
+    const saved: MockSavedProject = {
+      projectId: project.projectId,
+      status: project.status,
+      idle: project.idle,
+      // A fractional count fails while above 0, so rounding up keeps the number of failures.
+      failDeploy: project.failuresLeft === Infinity ? true : Math.max(0, Math.ceil(project.failuresLeft)),
+      startedAt: project.startedAt,
+      lastActivityAt: project.lastActivityAt,
+      cpu: project.cpu,
+      memory: project.memory,
+      requests: project.requests,
+      cpuBase: project.cpuBase,
+      memoryBase: project.memoryBase,
+      rate: project.rate,
+      idleLeft: project.idleTimer !== undefined ? Math.max(0, project.idleDeadline - now) : project.idleLeft,
+      plan: project.plan.map((line) => ({ ...line })),
+      cursor: project.cursor,
+    };
+    for (const name of ['name', 'url', 'reason', 'inactiveTime', 'lastError', 'step', 'progress'] as const) {
+      if (project[name] !== undefined) (saved as unknown as Record<string, unknown>)[name] = project[name];
+    }
+    const nextLogIn = project.deployTimer !== undefined ? Math.max(0, project.deployDeadline - now) : project.nextLogIn;
+    if (nextLogIn !== undefined) saved.nextLogIn = nextLogIn;
+    return saved;
+  }
+
+  #restore(state: MockBackendState): void {
+    this.#lastId = state.lastId;
+    // The frames before it were never kept here: a client resuming from one of them gets a snapshot.
+    this.#replay.clear(state.lastId);
+    this.#metricsIn = state.metricsIn;
+    // A clock behind the saved time (another clock, or one set back) takes the saved times back with it.
+    const shift = Math.min(0, this.clock.now() - state.time);
+    for (const saved of state.projects) {
+      const project: ProjectState = {
+        projectId: saved.projectId,
+        status: saved.status,
+        idle: saved.idle,
+        failuresLeft: saved.failDeploy === true ? Infinity : saved.failDeploy === false ? 0 : saved.failDeploy,
+        startedAt: saved.startedAt + shift,
+        lastActivityAt: saved.lastActivityAt + shift,
+        cpu: saved.cpu,
+        memory: saved.memory,
+        requests: saved.requests,
+        cpuBase: saved.cpuBase,
+        memoryBase: saved.memoryBase,
+        rate: saved.rate,
+        idleLeft: saved.idleLeft,
+        idleDeadline: 0,
+        plan: [],
+        cursor: 0,
+        deployDeadline: 0,
+      };
+      for (const name of ['name', 'url', 'reason', 'inactiveTime', 'lastError', 'step', 'progress'] as const) {
+        if (saved[name] !== undefined) (project as unknown as Record<string, unknown>)[name] = saved[name];
+      }
+      this.#projects.set(project.projectId, project);
+      // Only a deployment has a plan; one saved between its last line and its outcome ends now.
+      if (project.status !== 'deploying' || saved.plan.length === 0) continue;
+      if (saved.cursor < saved.plan.length) {
+        project.plan = saved.plan.map((line) => ({ ...line }));
+        project.cursor = saved.cursor;
+        if (saved.nextLogIn !== undefined) project.nextLogIn = saved.nextLogIn;
+      } else {
+        this.#enter(project, saved.plan[saved.plan.length - 1].level === 'error' ? 'error' : 'running');
+      }
+    }
+  }
+
   #createProject(seed: MockProjectSeed): ProjectState {
     const random = this.#random;
     const now = this.clock.now();
@@ -585,6 +693,7 @@ export class MockBackend {
       idleDeadline: 0,
       plan: [],
       cursor: 0,
+      deployDeadline: 0,
     };
     if (seed.name !== undefined) project.name = seed.name;
     if (seed.url !== undefined) project.url = seed.url;
@@ -605,6 +714,7 @@ export class MockBackend {
     if (previous === 'deploying') {
       project.plan = [];
       project.cursor = 0;
+      delete project.nextLogIn;
     }
     if (previous === 'inactive') {
       delete project.reason;
@@ -740,7 +850,8 @@ export class MockBackend {
   #resume(): void {
     if (!this.#autoplay || this.#active) return;
     this.#active = true;
-    this.#metricsTimer = this.clock.setTimeout(() => this.#metricsRound(), Math.min(FIRST_METRICS_DELAY, this.#metricsInterval));
+    this.#scheduleMetrics(this.#metricsIn ?? Math.min(FIRST_METRICS_DELAY, this.#metricsInterval));
+    this.#metricsIn = undefined;
     for (const project of this.#projects.values()) this.#arm(project);
   }
 
@@ -777,8 +888,13 @@ export class MockBackend {
     }
   }
 
+  #scheduleMetrics(delay: number): void {
+    this.#metricsDeadline = this.clock.now() + delay;
+    this.#metricsTimer = this.clock.setTimeout(() => this.#metricsRound(), delay);
+  }
+
   #metricsRound(): void {
-    this.#metricsTimer = this.clock.setTimeout(() => this.#metricsRound(), this.#metricsInterval);
+    this.#scheduleMetrics(this.#metricsInterval);
     const now = this.clock.now();
     for (const project of [...this.#projects.values()]) {
       if (project.status !== 'running') continue;
@@ -826,7 +942,9 @@ export class MockBackend {
   }
 
   #scheduleLog(project: ProjectState): void {
-    const gap = LOG_GAP_MIN + Math.floor(this.#random() * (LOG_GAP_MAX - LOG_GAP_MIN + 1));
+    const gap = project.nextLogIn ?? LOG_GAP_MIN + Math.floor(this.#random() * (LOG_GAP_MAX - LOG_GAP_MIN + 1));
+    delete project.nextLogIn;
+    project.deployDeadline = this.clock.now() + gap;
     project.deployTimer = this.clock.setTimeout(() => this.#nextLog(project), gap);
   }
 

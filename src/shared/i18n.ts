@@ -47,6 +47,8 @@ registerBuiltIn({
   inactive: ['Inactive', 'Inactivo'],
   error: ['Error', 'Error'],
   unknown: ['Unknown', 'Desconocido'],
+  stale: ['Not live', 'Sin conexión'],
+  'stale.since': ['Not live, last update {time}', 'Sin conexión, última actualización {time}'],
 });
 
 /** The nearest `lang` attribute, crossing shadow roots; `en` when there is none. */
@@ -154,6 +156,19 @@ export class LocaleController implements ReactiveController {
   /** A time of day (epoch ms) in the element's language. */
   time(value: number, options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }): string {
     return dateFormatter(this.#lang, options).format(value);
+  }
+
+  /**
+   * What an element says while its values are stale: "Not live, last update 2 minutes ago" (or
+   * just "Not live" when it does not know since when).
+   */
+  stale(since: number | undefined): string {
+    if (since === undefined) return this.t('stale');
+    const seconds = Math.max(0, (Date.now() - since) / 1000);
+    const [amount, unit]: [number, Intl.RelativeTimeFormatUnit] =
+      seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [seconds / 60, 'minute'] : [seconds / 3600, 'hour'];
+    const ago = shared('relative', this.#lang, undefined, (l) => new Intl.RelativeTimeFormat(l, { numeric: 'auto' }));
+    return this.t('stale.since', { time: ago.format(-Math.floor(amount), unit) });
   }
 
   #refresh(): void {

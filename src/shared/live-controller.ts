@@ -44,6 +44,14 @@ export class LiveController implements ReactiveController {
     return this.#consumer.value?.store;
   }
 
+  /**
+   * Since when the watched project's values are stale (the stream is down), or undefined while
+   * they are live, and in presentational mode.
+   */
+  get downSince(): number | undefined {
+    return this.project && this.store!.connection.downSince;
+  }
+
   /** The watched project's state, or undefined when there is no provider or it does not know it. */
   get project(): ProjectState | undefined {
     const id = this.#options.project?.();
@@ -72,7 +80,8 @@ export class LiveController implements ReactiveController {
     this.#subscribedTo = { store, project, all };
     if (!store) return;
     const update = () => this.#host.requestUpdate();
-    if (project !== undefined) this.#unsubscribe.push(store.subscribe(project, update));
+    // A project's values go stale with the stream, and come back with it.
+    if (project !== undefined) this.#unsubscribe.push(store.subscribe(project, update), store.subscribeState(update));
     if (all) this.#unsubscribe.push(store.subscribeAll(update));
     if (this.#options.connection) this.#unsubscribe.push(store.subscribeConnection(update));
     this.#host.requestUpdate();

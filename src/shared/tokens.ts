@@ -1,10 +1,22 @@
 import { css } from 'lit';
 
 /**
+ * `theme="dark"` / `theme="light"` on any element sets `--le-color-scheme` for what it holds: an
+ * inherited property, so the nearest ancestor's wins (a dark panel inside a light page is dark) in
+ * every engine. One rule for the page, adopted by the document once.
+ */
+if (typeof document !== 'undefined' && document.adoptedStyleSheets) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('[theme=dark]{--le-color-scheme:dark}[theme=light]{--le-color-scheme:light}');
+  document.adoptedStyleSheets.push(sheet);
+}
+
+/**
  * The library-wide design tokens. Every element includes these styles first; its own short local
  * properties then default to the tokens. Colours use `light-dark()`, so they follow the page's
- * `prefers-color-scheme`, a `--le-color-scheme: dark` (or `light`) set on any ancestor, or — in
- * browsers with `:host-context()` (Chromium) — a `theme="dark"` / `theme="light"` on any ancestor.
+ * `prefers-color-scheme`, or the nearest `theme="dark"` / `theme="light"` attribute, or a
+ * `--le-color-scheme: dark` (or `light`) set on any ancestor (in a host's own shadow root, where
+ * the page's `theme` rule does not reach, set this one).
  *
  * A host overrides a token for every element by setting it on any ancestor, e.g.
  * `body { --le-status-running: #0a7d38; }`.
@@ -35,12 +47,6 @@ export const tokens = css`
     --_chart-memory: var(--le-chart-memory, light-dark(#8250df, #bc8cff));
     font-family: var(--_font);
     color: var(--_text);
-  }
-  :host-context([theme='dark']) {
-    color-scheme: dark;
-  }
-  :host-context([theme='light']) {
-    color-scheme: light;
   }
   :host([hidden]) {
     display: none !important;

@@ -3,14 +3,8 @@
 // footer link told apart by more than colour, and the language switch. Needs `npm run build` first.
 import { expect } from '@open-wc/testing';
 import { until, frames } from '../helpers.js';
-import type { SseProvider } from '../../src/sse-provider/sse-provider.js';
+import { loadFrame, pageIn, type Page } from './demo-frame.js';
 import type { LiveToastRegion } from '../../src/live-toast-region/live-toast-region.js';
-
-interface Page {
-  win: Window & typeof globalThis;
-  doc: Document;
-  provider: SseProvider;
-}
 
 const LANG_KEY = 'clouddeploy-demo-lang';
 let frame: HTMLIFrameElement | undefined;
@@ -29,23 +23,14 @@ async function control(action: 'reset'): Promise<void> {
 
 async function openPage(path: string, width = 320, height = 640): Promise<Page> {
   frame?.remove();
-  const iframe = document.createElement('iframe');
-  iframe.style.cssText = `width: ${width}px; height: ${height}px; border: 0;`;
-  frame = iframe;
-  const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
-  iframe.src = `/demo/${path}`;
-  document.body.append(iframe);
-  await loaded;
-  return pageOf(iframe);
+  frame = await loadFrame(path, width, height);
+  return pageOf(frame);
 }
 
 async function pageOf(iframe: HTMLIFrameElement): Promise<Page> {
-  const win = iframe.contentWindow as Window & typeof globalThis;
-  const doc = iframe.contentDocument as Document;
-  await until(() => win.customElements.get('sse-provider') !== undefined, 'the bundle to define <sse-provider>', 10000);
-  const provider = doc.querySelector('sse-provider') as SseProvider;
-  await until(() => provider.state === 'open', 'the stream to open', 10000);
-  return { win, doc, provider };
+  const page = await pageIn(iframe);
+  await until(() => page.provider.state === 'open', 'the stream to open', 10000);
+  return page;
 }
 
 /** Reloads the iframe's page and waits for it as `openPage` does. */

@@ -3,6 +3,7 @@
 // origin). Needs `npm run build` first.
 import { expect } from '@open-wc/testing';
 import { until } from '../helpers.js';
+import { loadFrame, pageIn, type Page } from './demo-frame.js';
 import type { SseProvider } from '../../src/sse-provider/sse-provider.js';
 
 interface Frame {
@@ -15,12 +16,6 @@ interface RestProject {
   projectId: string;
   name?: string;
   status: string;
-}
-
-interface Page {
-  win: Window & typeof globalThis;
-  doc: Document;
-  provider: SseProvider;
 }
 
 const TAGS = [
@@ -68,18 +63,8 @@ async function serverProjects(): Promise<RestProject[]> {
 }
 
 async function openPage(path: string): Promise<Page> {
-  const iframe = document.createElement('iframe');
-  iframe.style.cssText = 'width: 1200px; height: 900px; border: 0;';
-  frame = iframe;
-  const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
-  iframe.src = `/demo/${path}`;
-  document.body.append(iframe);
-  await loaded;
-  const win = iframe.contentWindow as Window & typeof globalThis;
-  const doc = iframe.contentDocument as Document;
-  await until(() => win.customElements.get('sse-provider') !== undefined, 'the bundle to define <sse-provider>', 10000);
-  const provider = doc.querySelector('sse-provider') as SseProvider;
-  return { win, doc, provider };
+  frame = await loadFrame(path);
+  return pageIn(frame);
 }
 
 function part(host: Element | null, name: string): Element | null {
