@@ -52,6 +52,24 @@ export const Spanish: Story = {
   decorators: [(story) => html`<div lang="es">${story()}</div>`],
 };
 
+/**
+ * Near the bottom right corner of a phone-sized screen (320 px): the popover opens over the button,
+ * slid left to stay in view, and scrolls if it is taller than the room there. Counters far larger
+ * than a day's fill fewer to a row rather than breaking across lines.
+ */
+export const NarrowScreenCorner: Story = {
+  args: {
+    state: 'open',
+    open: true,
+    stats: { received: 1234567890, applied: 1234560000, rejected: 45678, ignored: 901234, duplicates: 4567, reconnects: 12, dropped: 9876543 },
+  },
+  globals: { viewport: { value: 'mobile1', isRotated: false } },
+  render: ({ state, closedReason, url, open, stats }) =>
+    html`<div style="position:fixed;right:4px;bottom:4px">
+      <sse-indicator state=${state} closed-reason=${closedReason} url=${url || nothing} ?open=${open} .stats=${stats}></sse-indicator>
+    </div>`,
+};
+
 /** Inside `<sse-provider mock>`: the state and the counters follow the bundled mock backend live. */
 export const Live: Story = {
   render: () => html`<sse-provider mock>

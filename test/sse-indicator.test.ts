@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../src/sse-indicator/define.js';
 import '../src/sse-provider/define.js';
 import type { ClosedReason, SseIndicator } from '../src/sse-indicator/sse-indicator.js';
@@ -40,6 +40,33 @@ const trigger = (el: SseIndicator) => part(el, 'trigger') as HTMLButtonElement;
 const popover = (el: SseIndicator) => part(el, 'popover')!;
 const isOpen = (el: SseIndicator) => popover(el).matches(':popover-open');
 const stat = (el: SseIndicator, name: string) => el.shadowRoot!.querySelector(`[part~="stat"][data-stat="${name}"] [part~="stat-value"]`);
+/** The popover's texts and counters have loaded (the first opening in a page loads them). */
+const loaded = (el: SseIndicator) => parts(el, 'event-text').length === 4 && (part(el, 'note')?.textContent ?? '') !== '';
+
+/**
+ * Whether this browser draws 🔴 in colour, found here on a canvas of its own, with the emoji fonts
+ * named: the indicator shows its emoji then, and an icon otherwise.
+ */
+const colourEmoji = (() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 40;
+  const context = canvas.getContext('2d')!;
+  context.font = "32px 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', sans-serif";
+  context.textBaseline = 'top';
+  context.fillText('🔴', 0, 0);
+  const pixels = context.getImageData(0, 0, 40, 40).data;
+  let red = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 200 && pixels[i]! > 150 && pixels[i + 1]! < 120 && pixels[i + 2]! < 120) red += 1;
+  return red > 100;
+})();
+
+/** The emoji shown, or `icon` and the shape of the icon drawn instead. */
+function mark(el: SseIndicator): string {
+  const emoji = part(el, 'emoji');
+  const icon = part(el, 'icon');
+  expect(Boolean(emoji) !== Boolean(icon), 'either an emoji or an icon').to.equal(true);
+  return emoji ? text(emoji) : `icon ${icon!.querySelector('path')!.getAttribute('d')}`;
+}
 
 async function indicator(c: Case, extra = html``) {
   const el = await fixture<SseIndicator>(
@@ -56,6 +83,99 @@ async function inProvider() {
   return { provider: root, store: root.store, el };
 }
 
+/** The popover open, with its texts and counters. */
+async function openDetails(el: SseIndicator) {
+  el.open = true;
+  await until(() => isOpen(el) && loaded(el), 'the popover with its texts and counters');
+  await frames(2);
+}
+
+/**
+ * A page of its own, an iframe, where `setup` runs before the indicator's module loads: a browser
+ * without a feature, or whose canvas draws emoji otherwise, is simulated there.
+ */
+async function framePage(setup: string, width = 320, height = 480): Promise<{ doc: Document; remove: () => void }> {
+  const frame = document.createElement('iframe');
+  Object.assign(frame.style, { width: `${width}px`, height: `${height}px`, border: '0', display: 'block' });
+  frame.srcdoc = `<!doctype html><body style="margin:0"><script>${setup}</script><script type="module" src="/src/sse-indicator/define.ts"></script></body>`;
+  document.body.append(frame);
+  await until(() => Boolean(frame.contentWindow?.customElements?.get('sse-indicator')), 'the indicator to load in the frame', 10000);
+  return { doc: frame.contentDocument!, remove: () => frame.remove() };
+}
+
+/** An indicator for `c` added to `doc` (a frame's page), rendered. */
+async function indicatorIn(doc: Document, c: Case, place = ''): Promise<SseIndicator> {
+  doc.body.insertAdjacentHTML('beforeend', `<sse-indicator state="${c.state}" closed-reason="${c.reason ?? 'retrying'}" url="/e" style="${place}"></sse-indicator>`);
+  const el = doc.body.lastElementChild as SseIndicator;
+  await el.updateComplete;
+  return el;
+}
+
+/** Counters far larger than a day's, to see that none is ever broken across lines. */
+const BIG = { received: 1234567890, applied: 1234560000, rejected: 45678, ignored: 901234, duplicates: 4567, reconnects: 12, dropped: 9876543 };
+
+/** Each counter's value sits on one line, inside its box, and the popover does not scroll sideways. */
+function expectWholeNumbers(el: SseIndicator) {
+  const values = parts(el, 'stat-value');
+  expect(values.length).to.equal(7);
+  for (const value of values) {
+    const range = document.createRange();
+    range.selectNodeContents(value);
+    const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+    expect(lines.size, `${text(value)} on one line`).to.equal(1);
+    const box = value.parentElement!.getBoundingClientRect();
+    const inner = range.getBoundingClientRect();
+    expect(inner.right, `${text(value)} inside its box`).to.be.at.most(box.right + 0.5);
+  }
+  expect(popover(el).scrollWidth).to.be.at.most(popover(el).clientWidth);
+}
+
+/** The popover lies wholly inside the viewport of `el`'s page. */
+function expectInView(el: SseIndicator) {
+  const view = el.ownerDocument.documentElement;
+  const box = popover(el).getBoundingClientRect();
+  const where = `popover at ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)} in ${view.clientWidth}×${view.clientHeight}`;
+  expect(box.left, where).to.be.at.least(0);
+  expect(box.top, where).to.be.at.least(0);
+  expect(box.right, where).to.be.at.most(view.clientWidth);
+  expect(box.bottom, where).to.be.at.most(view.clientHeight);
+}
+
+/**
+ * The icons of the five states drawn instead of emoji: visible, beside the words, hidden from
+ * assistive technology, in the state's colour, one shape for connecting, one for connected and
+ * one for every disconnected state.
+ */
+async function expectIcons(make: (c: Case) => Promise<SseIndicator>) {
+  const shapes: string[] = [];
+  for (const c of CASES) {
+    const el = await make(c);
+    const colour = c.state === 'connecting' ? 'rgb(0, 90, 200)' : c.state === 'open' ? 'rgb(0, 130, 60)' : 'rgb(190, 20, 30)';
+    el.style.setProperty(`--indicator-${c.state}-color`, colour);
+    await el.updateComplete;
+    expect(part(el, 'emoji') === null, `${c.name}: no emoji`).to.equal(true);
+    const icon = part(el, 'icon')!;
+    const label = part(el, 'label')!;
+    expect(icon.localName).to.equal('svg');
+    expect(icon.getAttribute('aria-hidden')).to.equal('true');
+    expect(text(label)).to.equal(c.en);
+    const box = icon.getBoundingClientRect();
+    const words = label.getBoundingClientRect();
+    expect(box.width, `${c.name}: icon width`).to.be.at.least(8);
+    expect(box.height, `${c.name}: icon height`).to.be.at.least(8);
+    expect(words.width, `${c.name}: the words`).to.be.greaterThan(20);
+    expect(box.right, `${c.name}: the icon before the words`).to.be.at.most(words.left);
+    expect(Math.abs(box.top + box.height / 2 - (words.top + words.height / 2)), `${c.name}: on the words' line`).to.be.below(3);
+    const path = icon.querySelector('path')!;
+    expect(getComputedStyle(path).stroke, `${c.name}: drawn in the state's colour`).to.equal(colour);
+    expect(path.getTotalLength(), `${c.name}: a shape`).to.be.greaterThan(5);
+    shapes.push(path.getAttribute('d')!);
+  }
+  const [connecting, open, ...closed] = shapes;
+  expect(new Set([connecting, open, closed[0]]).size, 'a shape per state').to.equal(3);
+  expect(new Set(closed).size, 'one shape for every disconnected state').to.equal(1);
+}
+
 async function settle(el: SseIndicator) {
   await nextFrame();
   await el.updateComplete;
@@ -64,11 +184,12 @@ async function settle(el: SseIndicator) {
 describe('<sse-indicator>', () => {
   describe('presentational mode', () => {
     for (const c of CASES) {
-      it(`shows ${c.name} with its emoji and text`, async () => {
+      it(`shows ${c.name} with its emoji (or the icon drawn instead) and text`, async () => {
         const el = await indicator(c);
         expect(text(part(el, 'label'))).to.equal(c.en);
-        expect(text(part(el, 'emoji'))).to.equal(c.emoji);
-        expect(part(el, 'emoji')!.getAttribute('aria-hidden')).to.equal('true');
+        if (colourEmoji) expect(mark(el)).to.equal(c.emoji);
+        else expect(mark(el)).to.match(/^icon /);
+        expect(part(el, colourEmoji ? 'emoji' : 'icon')!.getAttribute('aria-hidden')).to.equal('true');
         expect(el.getAttribute('state')).to.equal(c.state);
       });
 
@@ -102,9 +223,9 @@ describe('<sse-indicator>', () => {
 
     it('shows the endpoint, the four event types with one line each, and no frequency controls', async () => {
       const el = await indicator(CASES[1]);
-      // The lines that explain each event load when the popover first opens.
+      // The event types with the lines that explain them load when the popover first opens.
       (part(el, 'trigger') as HTMLElement).click();
-      await until(() => text(part(el, 'note')) !== '', 'the popover texts to load');
+      await until(() => loaded(el), 'the popover texts to load');
       expect(text(part(el, 'endpoint'))).to.equal('GET /api/containers/events');
       const events = parts(el, 'event');
       expect(events.map((e) => text(e.querySelector('[part~="event-name"]')))).to.deep.equal(EVENT_TYPES);
@@ -118,7 +239,7 @@ describe('<sse-indicator>', () => {
       const el = wrapper.querySelector('sse-indicator')!;
       await el.updateComplete;
       (part(el, 'trigger') as HTMLElement).click();
-      await until(() => text(part(el, 'note')) !== '', 'the popover texts to load');
+      await until(() => loaded(el), 'the popover texts to load');
       expect(text(parts(el, 'event-text')[3])).to.equal('Un contenedor se pausó por inactividad.');
       expect(text(parts(el, 'section-title')[0])).to.equal('Eventos');
     });
@@ -136,6 +257,8 @@ describe('<sse-indicator>', () => {
 
     it('says when there is no endpoint', async () => {
       const el = await fixture<SseIndicator>(html`<sse-indicator state="closed"></sse-indicator>`);
+      el.open = true;
+      await until(() => loaded(el), 'the popover texts to load');
       expect(text(part(el, 'endpoint'))).to.equal('No endpoint set');
       expect(part(el, 'url')).to.equal(null);
     });
@@ -143,6 +266,8 @@ describe('<sse-indicator>', () => {
     it('lists the counters given in `stats`, formatted for the language', async () => {
       const stats = { received: 12345, applied: 12000, rejected: 5, ignored: 40, duplicates: 300, reconnects: 2, dropped: 1500 };
       const el = await fixture<SseIndicator>(html`<sse-indicator state="open" .stats=${stats}></sse-indicator>`);
+      el.open = true;
+      await until(() => loaded(el), 'the popover texts to load');
       expect(parts(el, 'stat').map((s) => s.dataset.stat)).to.deep.equal(Object.keys(stats));
       expect(text(stat(el, 'received'))).to.equal('12,345');
       expect(text(stat(el, 'dropped'))).to.equal('1,500');
@@ -171,7 +296,9 @@ describe('<sse-indicator>', () => {
       expect(button.localName).to.equal('button');
       expect(button.getAttribute('aria-expanded')).to.equal('false');
       expect(el.shadowRoot!.getElementById(button.getAttribute('aria-controls')!)).to.equal(popover(el));
-      expect(text(button), 'the accessible name is the visible state').to.equal('✅ Connected (live updates)');
+      expect(text(part(el, 'label'))).to.equal('Connected (live updates)');
+      const marks = [...button.children].filter((child) => child !== part(el, 'label'));
+      expect(marks.map((child) => child.getAttribute('aria-hidden')), 'the accessible name is the visible state').to.deep.equal(['true', 'true']);
       expect(popover(el).getAttribute('aria-labelledby')).to.equal(part(el, 'title')!.id);
       expect(isOpen(el)).to.equal(false);
       expect(getComputedStyle(popover(el)).display).to.equal('none');
@@ -300,7 +427,7 @@ describe('<sse-indicator>', () => {
       store.setConnection({ state: 'open' });
       await settle(el);
       expect(text(part(el, 'label'))).to.equal('Connected (live updates)');
-      expect(text(part(el, 'emoji'))).to.equal('✅');
+      expect(mark(el)).to.equal(mark(await indicator(CASES[1])));
       expect(el.getAttribute('state')).to.equal('open');
 
       store.setConnection({ state: 'closed', closedReason: 'retrying', lastError: { message: 'HTTP 502', status: 502, willRetry: true } });
@@ -345,7 +472,7 @@ describe('<sse-indicator>', () => {
       store.setConnection({ state: 'open', url: '/e' });
       await settle(el);
       trigger(el).click();
-      await until(() => isOpen(el), 'the popover to open');
+      await until(() => isOpen(el) && loaded(el), 'the popover to open with its counters');
       expect(parts(el, 'stat').map((s) => s.dataset.stat)).to.deep.equal(['received', 'applied', 'rejected', 'ignored', 'duplicates', 'reconnects', 'dropped']);
       expect(text(stat(el, 'received'))).to.equal('0');
 
@@ -375,6 +502,8 @@ describe('<sse-indicator>', () => {
         return el.state === 'open';
       }, 'the mock stream to open');
       await until(() => text(part(el, 'label')) === 'Connected (live updates)', 'the open label');
+      el.open = true;
+      await until(() => loaded(el), 'the popover with its counters');
       const before = root.store.connection.stats.received;
       backend.emit('metrics_updated', { projectId: 'api', cpu: 12, memory: 256, requests: 10, uptime: '1m' });
       backend.emit('metrics_updated', { projectId: 'api', cpu: 13, memory: 256, requests: 11, uptime: '1m' });
@@ -405,6 +534,192 @@ describe('<sse-indicator>', () => {
     });
   });
 
+  describe('where emoji are not drawn in colour', () => {
+    it('shows what this browser draws: the emoji when it draws them in colour, else an icon beside the words', async () => {
+      if (colourEmoji) {
+        for (const c of CASES) expect(mark(await indicator(c)), c.name).to.equal(c.emoji);
+      } else {
+        await expectIcons((c) => indicator(c));
+      }
+    });
+
+    it('draws the icons on a page whose canvas draws the emoji blank, as where no emoji font is installed', async () => {
+      const page = await framePage('OffscreenCanvasRenderingContext2D.prototype.fillText = function () {};', 600, 200);
+      try {
+        await expectIcons((c) => indicatorIn(page.doc, c));
+      } finally {
+        page.remove();
+      }
+    });
+
+    it('shows the emoji on a page whose canvas draws them in colour', async () => {
+      const page = await framePage(
+        "OffscreenCanvasRenderingContext2D.prototype.fillText = function () { this.fillStyle = '#e02020'; this.fillRect(2, 2, 12, 12); };",
+        600,
+        200,
+      );
+      try {
+        for (const c of CASES) {
+          const el = await indicatorIn(page.doc, c);
+          expect(mark(el), c.name).to.equal(c.emoji);
+          expect(part(el, 'emoji')!.getAttribute('aria-hidden')).to.equal('true');
+          expect(text(part(el, 'label'))).to.equal(c.en);
+        }
+      } finally {
+        page.remove();
+      }
+    });
+  });
+
+  describe('inside the viewport', () => {
+    afterEach(() => setViewport({ width: 800, height: 600 }));
+
+    const PLACES: Record<string, string> = {
+      'at the top left': 'top: 8px; left: 8px',
+      'at the top right': 'top: 8px; right: 4px',
+      'in the middle': 'top: 40%; left: 35%',
+      'at the bottom right': 'bottom: 4px; right: 4px',
+      'at the bottom left': 'bottom: 4px; left: 4px',
+    };
+
+    for (const [width, height] of [
+      [320, 568],
+      [320, 400],
+      [1280, 720],
+    ] as const) {
+      for (const [name, place] of Object.entries(PLACES)) {
+        it(`keeps the popover in a ${width} × ${height} viewport, beside its trigger ${name}`, async () => {
+          await setViewport({ width, height });
+          const el = await fixture<SseIndicator>(html`<sse-indicator state="open" url="/api/containers/events" .stats=${BIG}></sse-indicator>`);
+          el.style.cssText = `position: fixed; ${place}`;
+          await openDetails(el);
+          expectInView(el);
+          const box = popover(el).getBoundingClientRect();
+          const button = trigger(el).getBoundingClientRect();
+          expect(box.top >= button.bottom || box.bottom <= button.top, 'under or over the trigger, never on it').to.equal(true);
+          const room = document.documentElement.clientWidth - 8 - box.width;
+          expect(box.left, 'level with the trigger, or slid just enough to stay in view').to.be.closeTo(Math.min(Math.max(8, button.left), room), 1);
+          expectWholeNumbers(el);
+          el.open = false;
+          await until(() => !isOpen(el), 'the popover to close');
+        });
+      }
+    }
+
+    it('keeps the popover in view where the browser has no anchor positioning: in the middle of the viewport', async () => {
+      const page = await framePage('CSS.supports = () => false;', 320, 480);
+      try {
+        for (const place of Object.values(PLACES)) {
+          const el = await indicatorIn(page.doc, CASES[1], `position: fixed; ${place}`);
+          el.stats = BIG;
+          await openDetails(el);
+          expectInView(el);
+          const box = popover(el).getBoundingClientRect();
+          expect(Math.abs(box.left - (320 - box.right)), 'centred across').to.be.below(1.5);
+          expect(Math.abs(box.top - (480 - box.bottom)), 'centred down').to.be.below(1.5);
+          expectWholeNumbers(el);
+          el.open = false;
+          await until(() => !isOpen(el), 'the popover to close');
+          el.remove();
+        }
+      } finally {
+        page.remove();
+      }
+    });
+
+    it('opens transparent on a page that has not loaded its looks yet, and shows once they have', async () => {
+      const page = await framePage('', 600, 400);
+      try {
+        const el = await indicatorIn(page.doc, CASES[1]);
+        trigger(el).click();
+        expect(isOpen(el)).to.equal(true);
+        expect(getComputedStyle(popover(el)).opacity, 'before its looks have loaded').to.equal('0');
+        await until(() => loaded(el), 'the popover texts and looks to load');
+        await el.updateComplete;
+        expect(getComputedStyle(popover(el)).opacity).to.equal('1');
+        expect(getComputedStyle(popover(el)).borderTopStyle, 'its own border, not the browser’s').to.equal('solid');
+        expect(getComputedStyle(popover(el)).borderTopWidth).to.equal('1px');
+      } finally {
+        page.remove();
+      }
+    });
+
+    it('never breaks a counter across lines: fewer counters share a row on a narrow screen', async () => {
+      await setViewport({ width: 320, height: 640 });
+      const el = await fixture<SseIndicator>(html`<sse-indicator state="open" url="/e" .stats=${BIG}></sse-indicator>`);
+      await openDetails(el);
+      expectWholeNumbers(el);
+      const rowsAt = () => new Set(parts(el, 'stat').map((node) => Math.round(node.getBoundingClientRect().top))).size;
+      const narrow = rowsAt();
+      el.open = false;
+      await until(() => !isOpen(el), 'the popover to close');
+      await setViewport({ width: 1280, height: 720 });
+      await openDetails(el);
+      expectWholeNumbers(el);
+      expect(rowsAt(), 'more counters to a row on a wide screen').to.be.below(narrow);
+    });
+  });
+
+  describe('focus', () => {
+    /** Where focus is, in words: the part of `el` that has it, or the text of another element. */
+    const focus = (el: SseIndicator) =>
+      document.activeElement === el ? el.shadowRoot!.activeElement?.getAttribute('part') : text(document.activeElement);
+
+    async function between() {
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div><button>before</button> <sse-indicator state="open" url="/e"></sse-indicator> <button>after</button></div>`,
+      );
+      const el = wrapper.querySelector('sse-indicator')!;
+      await el.updateComplete;
+      trigger(el).focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => isOpen(el) && el.open, 'the popover to open');
+      return { el };
+    }
+
+    it('takes focus into the popover with Tab (it may scroll), keeps it open there, and closes it once Tab takes focus on past it', async () => {
+      const { el } = await between();
+      await sendKeys({ press: 'Tab' });
+      await frames(2);
+      expect(focus(el)).to.equal('popover');
+      expect(isOpen(el) && el.open).to.equal(true);
+      await sendKeys({ press: 'Tab' });
+      await until(() => !isOpen(el) && !el.open, 'the popover to close');
+      await frames(2);
+      expect(focus(el), 'focus where it went').to.equal('after');
+      expect(trigger(el).getAttribute('aria-expanded')).to.equal('false');
+    });
+
+    it('closes the popover when Shift+Tab takes focus back before it', async () => {
+      const { el } = await between();
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      await until(() => !isOpen(el) && !el.open, 'the popover to close');
+      await frames(2);
+      expect(focus(el)).to.equal('before');
+    });
+
+    it('returns focus to the trigger when Escape closes the popover from inside it', async () => {
+      const { el } = await between();
+      await sendKeys({ press: 'Tab' });
+      await until(() => focus(el) === 'popover', 'focus in the popover');
+      await sendKeys({ press: 'Escape' });
+      await until(() => !isOpen(el) && !el.open, 'the popover to close');
+      expect(focus(el)).to.equal('trigger');
+    });
+
+    it('stays open when clicked inside', async () => {
+      const { el } = await between();
+      await until(() => loaded(el), 'the popover texts to load');
+      const box = part(el, 'note')!.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(box.left + 4), Math.round(box.top + box.height / 2)] });
+      await frames(3);
+      expect(isOpen(el) && el.open).to.equal(true);
+      await sendMouse({ type: 'move', position: [0, 0] });
+    });
+  });
+
   describe('accessibility', () => {
     for (const theme of ['light', 'dark'] as const) {
       for (const c of CASES) {
@@ -427,6 +742,36 @@ describe('<sse-indicator>', () => {
         });
       }
     }
+
+    const looks = [
+      { name: 'light', wrap: (inner: unknown) => html`<div theme="light">${inner}</div>` },
+      { name: 'dark from --le-color-scheme', wrap: (inner: unknown) => html`<div style="--le-color-scheme: dark">${inner}</div>` },
+      { name: 'in Spanish', wrap: (inner: unknown) => html`<div lang="es">${inner}</div>` },
+      { name: 'dark and in Spanish', wrap: (inner: unknown) => html`<div theme="dark" lang="es">${inner}</div>` },
+    ];
+    for (const look of looks) {
+      it(`is accessible ${look.name} with the popover open, its texts and counters loaded, in every state`, async () => {
+        for (const c of CASES) {
+          const wrapper = await fixture<HTMLDivElement>(
+            look.wrap(html`<sse-indicator state=${c.state} closed-reason=${c.reason ?? 'retrying'} url="/api/containers/events" .stats=${BIG}></sse-indicator>`),
+          );
+          const el = wrapper.querySelector('sse-indicator')!;
+          await openDetails(el);
+          if (look.name.includes('Spanish')) expect(text(part(el, 'label'))).to.equal(c.es);
+          await expect(el).to.be.accessible();
+        }
+      });
+    }
+
+    it('follows --le-color-scheme: dark in the popover too', async () => {
+      const light = await fixture<SseIndicator>(html`<sse-indicator state="open" url="/e"></sse-indicator>`);
+      const wrapper = await fixture<HTMLDivElement>(html`<div style="--le-color-scheme: dark"><sse-indicator state="open" url="/e"></sse-indicator></div>`);
+      const dark = wrapper.querySelector('sse-indicator')!;
+      await openDetails(light);
+      await openDetails(dark);
+      expect(getComputedStyle(popover(dark)).backgroundColor).to.not.equal(getComputedStyle(popover(light)).backgroundColor);
+      expect(getComputedStyle(part(dark, 'endpoint')!).backgroundColor).to.not.equal(getComputedStyle(part(light, 'endpoint')!).backgroundColor);
+    });
 
     it('uses the dark palette under theme="dark"', async () => {
       const light = await indicator(CASES[1]);

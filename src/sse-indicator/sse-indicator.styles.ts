@@ -1,11 +1,13 @@
 import { css } from 'lit';
 
 // Local properties are read with a fallback at the point of use (never declared on :host), so a
-// host can set them on the indicator itself or on any ancestor.
+// host can set them on the indicator itself or on any ancestor. The popover's looks and contents
+// are styled by `sse-indicator-details.styles.ts`, which loads with its texts.
 export const styles = css`
   :host {
     display: inline-block;
     vertical-align: middle;
+    min-width: 0;
     font-size: var(--indicator-font-size, 0.8125rem);
     line-height: 1.35;
   }
@@ -21,7 +23,7 @@ export const styles = css`
     padding: 0.3125em 0.5em 0.3125em 0.625em;
     border: 1px solid color-mix(in srgb, var(--_c) 35%, var(--_border));
     border-radius: var(--indicator-radius, 999px);
-    background: color-mix(in srgb, var(--_c) 8%, var(--_surface));
+    background: color-mix(in srgb, var(--_c) var(--_tint, 8%), var(--_surface));
     color: var(--_text);
     font: inherit;
     font-weight: 500;
@@ -29,7 +31,7 @@ export const styles = css`
     cursor: pointer;
   }
   .trigger:hover {
-    background: color-mix(in srgb, var(--_c) 15%, var(--_surface));
+    --_tint: 15%;
   }
   .trigger.connecting {
     --_c: var(--indicator-connecting-color, var(--_accent));
@@ -46,14 +48,25 @@ export const styles = css`
     line-height: 1;
     font-family: 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', var(--_font);
   }
+  svg {
+    flex: none;
+    width: 1em;
+    height: 1em;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.75;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .icon {
+    color: var(--_c);
+    stroke-width: 2.25;
+  }
   .label {
     overflow: hidden;
     text-overflow: ellipsis;
   }
   .chevron {
-    flex: none;
-    width: 1em;
-    height: 1em;
     color: var(--_text-muted);
     transition: transform 0.15s ease;
   }
@@ -61,137 +74,37 @@ export const styles = css`
     transform: rotate(180deg);
   }
 
+  /*
+   * Where the popover sits and how large it is; its looks load with its contents. Until they have
+   * loaded it stays transparent, for half a second at most: a slow or failed load still shows what
+   * the popover has. Percentages are of the viewport: the popover is fixed in the top layer.
+   */
   .popover {
+    --_w: min(var(--indicator-popover-width, 25rem), 100% - 16px);
     box-sizing: border-box;
-    width: min(var(--indicator-popover-width, 25rem), calc(100vw - 16px));
-    max-height: calc(100vh - 16px);
+    width: var(--_w);
+    max-height: calc(100% - 16px);
     overflow: auto;
-    margin: 0;
-    padding: 0.875rem 1rem 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: var(--indicator-popover-radius, var(--_radius));
-    background: var(--_surface);
-    color: var(--_text);
-    box-shadow: var(--indicator-popover-shadow, 0 8px 24px rgb(0 0 0 / 0.14));
-    font-family: var(--_font);
-    font-size: var(--indicator-font-size, 0.8125rem);
-    line-height: 1.4;
-    text-align: start;
+    animation: le-indicator-reveal 0s 0.5s both;
   }
-  @supports (anchor-name: --a) {
-    .popover {
-      position-anchor: --le-indicator-trigger;
-      inset: auto;
-      top: anchor(bottom);
-      left: anchor(left);
-      margin-top: 6px;
-      position-try-fallbacks: flip-inline, flip-block, flip-block flip-inline;
+  @keyframes le-indicator-reveal {
+    from {
+      opacity: 0;
     }
   }
-  @supports not (anchor-name: --a) {
-    .popover {
-      inset: auto;
-    }
-  }
-
-  p,
-  dl,
-  dd {
-    margin: 0;
-  }
-  code {
-    font-family: var(--_font-mono);
-    font-size: 0.9em;
-  }
-  .title {
-    font-weight: 600;
-    font-size: 1.0769em;
-  }
-  .error {
-    margin-top: 0.375rem;
-    color: color-mix(in srgb, var(--_status-error) 80%, var(--_text));
-    overflow-wrap: anywhere;
-  }
-  .endpoint {
-    display: flex;
-    align-items: baseline;
-    gap: 0.5em;
-    margin-top: 0.625rem;
-    padding: 0.4375rem 0.625rem;
-    border: 1px solid var(--_border);
-    border-radius: 6px;
-    background: var(--_surface-raised);
-  }
-  .endpoint.empty {
-    color: var(--_text-muted);
-  }
-  .method {
-    flex: none;
-    color: color-mix(in srgb, var(--_status-running) 80%, var(--_text));
-    font-family: var(--_font-mono);
-    font-size: 0.8462em;
-    font-weight: 700;
-    letter-spacing: 0.04em;
-  }
-  .url {
-    min-width: 0;
-    overflow-wrap: anywhere;
-  }
-  .section-title {
-    margin: 0.875rem 0 0.375rem;
-    color: var(--_text-muted);
-    font-size: 0.8462em;
-    font-weight: 600;
-    letter-spacing: 0.05em;
-    text-transform: uppercase;
-  }
-  .events {
-    display: grid;
-    gap: 0.4375rem;
-  }
-  .event-name code {
-    font-size: 0.9231em;
-    font-weight: 600;
-  }
-  .event-text {
-    color: var(--_text-muted);
-  }
-  .stats {
-    display: grid;
-    grid-template-columns: repeat(4, minmax(0, 1fr));
-    gap: 0.375rem;
-  }
-  /* The total spans two rows, so the seven counters tile a 4 × 2 grid. */
-  .stat[data-stat='received'] {
-    grid-row: span 2;
-    justify-content: center;
-  }
-  .stat[data-stat='received'] .stat-value {
-    font-size: 1.3846em;
-  }
-  .stat {
-    display: flex;
-    flex-direction: column-reverse;
-    justify-content: flex-end;
-    padding: 0.3125rem 0.5rem;
-    border: 1px solid var(--_border);
-    border-radius: 6px;
-    background: var(--_surface-raised);
-  }
-  .stat-name {
-    color: var(--_text-muted);
-    font-size: 0.8462em;
-  }
-  .stat-value {
-    font-size: 1.0769em;
-    font-weight: 600;
-    font-variant-numeric: tabular-nums;
-    overflow-wrap: anywhere;
-  }
-  .note {
-    margin-top: 0.75rem;
-    color: var(--_text-muted);
-    font-size: 0.8462em;
+  /*
+   * Under the trigger, or over it when there is more room there; slid sideways to stay in view.
+   * Without anchor positioning the popover keeps the browser's place for it: the viewport's middle.
+   */
+  .anchored {
+    position-anchor: --le-indicator-trigger;
+    inset: auto;
+    top: anchor(bottom);
+    left: clamp(8px, anchor(left), 100% - 8px - var(--_w));
+    margin: 6px 0 8px;
+    max-height: -webkit-fill-available;
+    max-height: stretch;
+    position-try: most-block-size flip-block;
   }
 
   @media (prefers-reduced-motion: reduce) {

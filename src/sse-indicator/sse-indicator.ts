@@ -4,52 +4,71 @@ import { LocaleController } from '../shared/i18n.js';
 import { LazyModule } from '../shared/lazy.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
+import type { Counter } from './sse-indicator-details.js';
 import { styles } from './sse-indicator.styles.js';
 import './sse-indicator.messages.js';
 
 export type ClosedReason = ConnectionInfo['closedReason'];
 
-/** The counters the popover lists, in order. */
-const COUNTERS = ['received', 'applied', 'rejected', 'ignored', 'duplicates', 'reconnects', 'dropped'] as const;
-
 /** Counters given to the indicator in presentational mode; missing ones are not listed. */
-export type IndicatorStats = Partial<Pick<ConnectionStats, (typeof COUNTERS)[number]>>;
-
-/** The event types the stream carries, as the popover explains them. */
-const EVENTS = ['container_status_changed', 'metrics_updated', 'deployment_progress', 'auto_shutdown'] as const;
+export type IndicatorStats = Partial<Pick<ConnectionStats, Counter>>;
 
 /**
- * The popover's texts, loaded once for the page when a popover first opens. Its title and the last
- * error are not among them: the error may be that a lazily loaded file is missing.
+ * The popover's texts, styles, event types and counters, loaded once for the page when a popover
+ * first opens. What it shows without them (a failed load) is drawn here: its title, the last error
+ * (which may be that a lazily loaded file is missing) and the endpoint.
  */
-const details = new LazyModule(() => import('./sse-indicator-details.messages.js'));
+const details = new LazyModule(() => import('./sse-indicator-details.js'));
 
-const STATES: readonly string[] = ['connecting', 'open', 'closed'];
 const REASONS: readonly string[] = ['retrying', 'disconnected', 'unauthorized'];
 
 /** What the indicator shows: the state, and for `closed` the reason. */
 type Shown = 'connecting' | 'open' | ClosedReason;
 
-const EMOJI: Record<Shown, string> = {
-  connecting: '🔵',
-  open: '✅',
-  retrying: '🔴',
-  disconnected: '🔴',
-  unauthorized: '🔴',
-};
+/** The states' emoji, and the icons drawn instead where emoji do not render; a closed state has 🔴 and a cross. */
+const EMOJI: Partial<Record<Shown, string>> = { connecting: '🔵', open: '✅' };
+const ICON: Partial<Record<Shown, string>> = { connecting: 'M8 2a6 6 0 1 0 6 6', open: 'm3.5 8.5 3 3 6-7' };
 
-// Browsers without CSS anchor positioning get the popover placed once, when it opens.
+let colourEmoji: boolean | undefined;
+
+/**
+ * Whether the page draws emoji in colour, found once. Where no emoji font is installed, 🔴 is an
+ * empty box or a monochrome glyph, never red.
+ */
+function drawsEmoji(): boolean {
+  if (colourEmoji === undefined) {
+    const context = new OffscreenCanvas(16, 16).getContext('2d')!;
+    context.fillText('🔴', 0, 12);
+    const pixels = context.getImageData(0, 0, 16, 16).data;
+    colourEmoji = false;
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i]! - pixels[i + 2]! > 64) colourEmoji = true;
+  }
+  return colourEmoji;
+}
+
+// Browsers without CSS anchor positioning show the popover in the middle of the viewport.
 const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--a');
 
 /**
  * The state of the live connection, with its emoji and text: 🔵 Connecting… / ✅ Connected (live
  * updates) / 🔴 Disconnected — reconnecting (or just "Disconnected" after `disconnect()`, or
- * "Disconnected — authorization required" when the server refused the credentials).
+ * "Disconnected — authorization required" when the server refused the credentials). Where the
+ * page cannot draw emoji in colour (no emoji font installed), a small icon in the state's colour
+ * stands in for the emoji: a broken ring while connecting, a check mark when connected, a cross
+ * when disconnected.
  *
- * The indicator is a button that opens a popover (click, Enter or Space; Escape or a click outside
- * closes it, and focus stays on the button) with the endpoint (`GET <url>`), the event types the
- * stream carries with one line each, and the live message counters. There are no controls for the
- * update frequency: the server decides it.
+ * The indicator is a button that opens a popover (click, Enter or Space) with the endpoint
+ * (`GET <url>`), the event types the stream carries with one line each, and the live message
+ * counters. Tab moves focus from the button into the popover (which scrolls when it is taller than
+ * the room it has) and on to the page. Escape closes the popover and returns focus to the button; a
+ * click outside, or focus moving on to the rest of the page, closes it and leaves focus where it
+ * went. The popover stays inside the viewport: under the button, or over it when there is more room
+ * there, slid sideways near an edge (in the middle of the viewport in browsers without CSS anchor
+ * positioning). Its counters never break across lines: on a narrow screen fewer share a row. There
+ * are no controls for the update frequency: the server decides it.
+ *
+ * The popover's texts, styles and counters load the first time a popover opens on the page (a
+ * second small file beside the bundle); until then, for half a second at most, it stays transparent.
  *
  * Inside an `<sse-provider>` it shows the provider's connection; alone it shows its `state`,
  * `closed-reason`, `url` and `stats`.
@@ -58,7 +77,8 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
  * @summary The live connection's state, with the endpoint, event types and counters in a popover.
  *
  * @csspart trigger - The button showing the state; it opens the popover.
- * @csspart emoji - The state's emoji (hidden from assistive technology: the label says the same).
+ * @csspart emoji - The state's emoji, where the page draws emoji in colour (hidden from assistive technology: the label says the same).
+ * @csspart icon - The state's icon, an SVG drawn instead of the emoji where the page cannot draw emoji in colour (hidden from assistive technology).
  * @csspart label - The state's text.
  * @csspart chevron - The arrow that shows the button opens something.
  * @csspart popover - The popover with the connection details.
@@ -75,7 +95,7 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
  * @csspart stats - The list of counters.
  * @csspart stat - One counter.
  * @csspart stat-name - A counter's name.
- * @csspart stat-value - A counter's value.
+ * @csspart stat-value - A counter's value (never broken across lines).
  * @csspart note - The closing note that the server decides the update frequency.
  *
  * @cssproperty [--indicator-connecting-color=var(--le-accent)] - Colour of the connecting state.
@@ -109,7 +129,7 @@ export class SseIndicator extends LitElement {
   }
 
   #shown: Shown = 'retrying';
-  #counters: IndicatorStats | undefined;
+  #emoji = false;
   #lastError: string | undefined;
 
   /** The connection state: `connecting`, `open` or `closed`. Reflects the provider's under a provider. */
@@ -126,6 +146,16 @@ export class SseIndicator extends LitElement {
 
   /** Whether the popover is open. */
   open = false;
+
+  constructor() {
+    super();
+    // Focus gone from the trigger and the popover to the rest of the page closes the popover. Focus
+    // moving between those two is not seen here; with no `relatedTarget` the window lost focus (another
+    // tab or application), and the popover stays for when the user comes back.
+    this.addEventListener('focusout', ({ relatedTarget }) => {
+      if (relatedTarget && !this.contains(relatedTarget as Node)) this.open = false;
+    });
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -145,12 +175,13 @@ export class SseIndicator extends LitElement {
     } else {
       this.#lastError = undefined;
     }
-    const state = STATES.includes(this.state) ? this.state : 'closed';
-    this.#shown = state !== 'closed' ? state : REASONS.includes(this.closedReason) ? this.closedReason : 'retrying';
-    this.#counters = this.stats;
+    const state = this.state;
+    this.#shown = state === 'connecting' || state === 'open' ? state : REASONS.includes(this.closedReason) ? this.closedReason : 'retrying';
+    this.#emoji = drawsEmoji();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    details.value?.adopt(this.shadowRoot!);
     if (!changed.has('open') || !this.isConnected) return;
     const showing = this._popover.matches(':popover-open');
     if (this.open && !showing) this._popover.showPopover();
@@ -161,20 +192,7 @@ export class SseIndicator extends LitElement {
 
   #onBeforeToggle = (event: ToggleEvent): void => {
     if (event.newState !== 'open') return;
-    // Without them (a failed load) the popover still shows the endpoint, event names and counters.
     details.need(this.#detailsLoaded);
-    if (anchored) return;
-    const box = this._trigger.getBoundingClientRect();
-    const style = this._popover.style;
-    style.top = `${box.bottom + 6}px`;
-    // Open towards the side with more room.
-    if (box.left + box.width / 2 > innerWidth / 2) {
-      style.left = 'auto';
-      style.right = `${Math.max(8, innerWidth - box.right)}px`;
-    } else {
-      style.right = 'auto';
-      style.left = `${Math.max(8, box.left)}px`;
-    }
   };
 
   #onToggle = (event: ToggleEvent): void => {
@@ -193,66 +211,38 @@ export class SseIndicator extends LitElement {
         aria-controls="details"
         aria-expanded=${this.open ? 'true' : 'false'}
       >
-        <span part="emoji" class="emoji" aria-hidden="true">${EMOJI[shown]}</span>
+        ${this.#emoji
+          ? html`<span part="emoji" class="emoji" aria-hidden="true">${EMOJI[shown] ?? '🔴'}</span>`
+          : html`<svg part="icon" class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d=${ICON[shown] ?? 'M4 4l8 8m0-8-8 8'} /></svg>`}
         <span part="label" class="label">${this.#locale.t(`connection.${shown}`)}</span>
-        <svg part="chevron" class="chevron" viewBox="0 0 16 16" aria-hidden="true">
-          <path d="m4.5 6.25 3.5 3.5 3.5-3.5" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
-        </svg>
+        <svg part="chevron" class="chevron" viewBox="0 0 16 16" aria-hidden="true"><path d="m4.5 6.25 3.5 3.5 3.5-3.5" /></svg>
       </button>
       <div
         part="popover"
         id="details"
-        class="popover"
+        class=${anchored ? 'popover anchored' : 'popover'}
         popover="auto"
         role="group"
         aria-labelledby="title"
+        tabindex="0"
         @beforetoggle=${this.#onBeforeToggle}
         @toggle=${this.#onToggle}
       >
-        <p part="title" id="title" class="title">${this.#locale.t('indicator.title')}</p>
-        ${this.#lastError ? html`<p part="error" class="error">${this.#locale.t('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
-        ${this.#renderEndpoint()}
-        <p part="section-title" class="section-title">${this.#text('indicator.events')}</p>
-        <dl part="events" class="events">
-          ${EVENTS.map(
-            (type) =>
-              html`<div part="event" class="event">
-                <dt part="event-name" class="event-name"><code>${type}</code></dt>
-                <dd part="event-text" class="event-text">${this.#text(`indicator.event.${type}`)}</dd>
-              </div>`,
-          )}
+        <p part="title" id="title">${this.#locale.t('indicator.title')}</p>
+        ${this.#lastError ? html`<p part="error">${this.#locale.t('indicator.lastError', { message: this.#lastError })}</p>` : nothing}
+        ${this.url
+          ? html`<p part="endpoint"><span part="method">GET</span> <code part="url">${this.url}</code></p>`
+          : html`<p part="endpoint" class="empty">${this.#text('indicator.noEndpoint')}</p>`}
+        <p part="section-title">${this.#text('indicator.events')}</p>
+        <dl part="events">
+          ${details.value?.renderEvents(this.#locale)}
         </dl>
-        ${this.#renderCounters()}
-        <p part="note" class="note">${this.#text('indicator.note')}</p>
+        ${details.value?.renderEnd(this.#locale, this.stats)}
       </div>`;
   }
 
   /** A text of the popover: empty until its strings have loaded (the popover's first opening). */
-  #text(key: string, vars?: Record<string, string | number>): string {
-    return details.value ? this.#locale.t(key, vars) : '';
-  }
-
-  #renderEndpoint() {
-    if (!this.url) return html`<p part="endpoint" class="endpoint empty">${this.#text('indicator.noEndpoint')}</p>`;
-    return html`<p part="endpoint" class="endpoint">
-      <span part="method" class="method">GET</span> <code part="url" class="url">${this.url}</code>
-    </p>`;
-  }
-
-  #renderCounters() {
-    const stats = this.#counters;
-    if (!stats) return nothing;
-    const shown = COUNTERS.filter((name) => typeof stats[name] === 'number');
-    if (shown.length === 0) return nothing;
-    return html`<p part="section-title" class="section-title">${this.#text('indicator.counters')}</p>
-      <dl part="stats" class="stats">
-        ${shown.map(
-          (name) =>
-            html`<div part="stat" class="stat" data-stat=${name}>
-              <dt part="stat-name" class="stat-name">${this.#text(`indicator.stat.${name}`)}</dt>
-              <dd part="stat-value" class="stat-value">${this.#locale.number(stats[name]!)}</dd>
-            </div>`,
-        )}
-      </dl>`;
+  #text(key: string): string {
+    return details.value ? this.#locale.t(key) : '';
   }
 }
