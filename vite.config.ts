@@ -81,7 +81,7 @@ export default defineConfig(({ mode }) => {
         formats: ['es'],
       },
       rolldownOptions: {
-        external: [/^lit($|\/)/, /^@lit\//, /^uplot$/, /^node:/, /^redis$/],
+        external: [/^lit($|\/)/, /^@lit\//, /^uplot$/, /^node:/, /^redis$/, /^standardwebhooks$/],
         output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: shippedName },
       },
     },

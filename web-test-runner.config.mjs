@@ -17,6 +17,41 @@ import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 
 const quick = process.env.CI === 'true';
 
+/**
+ * Commands on the test page's browser, for what a page cannot do to itself:
+ * - `notification-permission` (`{ state: 'granted' | 'denied' | 'prompt' }`): the page's real
+ *   notifications permission, so `Notification.permission` says it;
+ * - `page-in-background` (`{ background }`): another tab in front (the page is really hidden and
+ *   without focus), or the page back in front.
+ */
+function browserPagePlugin() {
+  const others = new Map();
+  return {
+    name: 'browser-page-commands',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'notification-permission' && command !== 'page-in-background') return undefined;
+      if (session.browser.type !== 'puppeteer') throw new Error(`${command} needs the Chrome launcher`);
+      const page = session.browser.getPage(session.id);
+      if (command === 'notification-permission') {
+        const context = page.browserContext();
+        if (payload.state === 'prompt') await context.clearPermissionOverrides();
+        else await context.setPermission(new URL(page.url()).origin, { permission: { name: 'notifications' }, state: payload.state });
+        return true;
+      }
+      await others.get(session.id)?.close();
+      others.delete(session.id);
+      if (payload.background) {
+        const other = await page.browser().newPage();
+        others.set(session.id, other);
+        await other.bringToFront();
+      } else {
+        await page.bringToFront();
+      }
+      return true;
+    },
+  };
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['development', 'browser'] },
@@ -37,7 +72,7 @@ export default {
   ],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   middleware: [cspMiddleware, vendorMiddleware, sseTestMiddleware, fetchSseMiddleware, demoTestMiddleware, hubMiddleware, historyMiddleware],
-  plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' })],
+  plugins: [cssInlinePlugin(), esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'auto' }), browserPagePlugin()],
   coverageConfig: {
     include: ['src/**/*.ts'],
     report: true,

@@ -170,6 +170,8 @@ export const ICONS = {
   system: ['M4 5h16v11H4z', 'M9 20h6', 'M12 16v4'],
   server: ['M4 4h16v6H4z', 'M4 14h16v6H4z', 'M8 7h.01', 'M8 17h.01'],
   chip: ['M7 7h10v10H7z', 'M10 3v4', 'M14 3v4', 'M10 17v4', 'M14 17v4', 'M3 10h4', 'M3 14h4', 'M17 10h4', 'M17 14h4'],
+  bell: ['M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9', 'M10.3 21a1.94 1.94 0 0 0 3.4 0'],
+  bellOff: ['M8.7 3A6 6 0 0 1 18 8a21.3 21.3 0 0 0 .6 5', 'M17 17H3s3-2 3-9a4.7 4.7 0 0 1 .3-1.7', 'M10.3 21a1.94 1.94 0 0 0 3.4 0', 'M2 2l20 20'],
 };
 
 /** A project's initials on a colour of its own, so cards are told apart at a glance. */
@@ -266,6 +268,15 @@ const STRINGS = {
     'theme.label': (current, next) => `Theme: ${current}. Switch to ${next}`,
     'theme.title': (current) => `Theme: ${current}`,
     'lang.label': (current, next) => `Language: ${current}. Switch to ${next}`,
+    'alerts.off': 'Alerts: off',
+    'alerts.on': 'Alerts: on',
+    'alerts.blocked': 'Alerts: blocked',
+    'alerts.offShort': 'Off',
+    'alerts.onShort': 'On',
+    'alerts.blockedShort': 'Blocked',
+    'alerts.offLabel': 'Alerts are off. Turn on sound and desktop notifications',
+    'alerts.onLabel': 'Alerts are on: sound and desktop notifications. Turn them off',
+    'alerts.blockedLabel': 'Alerts: sound only, the browser blocks desktop notifications for this site (its site settings can allow them). Turn alerts off',
   },
   es: {
     'nav.main': 'Principal',
@@ -324,6 +335,16 @@ const STRINGS = {
     'theme.label': (current, next) => `Tema: ${current}. Cambiar a ${next}`,
     'theme.title': (current) => `Tema: ${current}`,
     'lang.label': (current, next) => `Idioma: ${current}. Cambiar a ${next}`,
+    'alerts.off': 'Avisos: no',
+    'alerts.on': 'Avisos: sí',
+    'alerts.blocked': 'Avisos: bloqueados',
+    'alerts.offShort': 'No',
+    'alerts.onShort': 'Sí',
+    'alerts.blockedShort': 'Bloqueados',
+    'alerts.offLabel': 'Avisos desactivados. Activar el sonido y las notificaciones de escritorio',
+    'alerts.onLabel': 'Avisos activados: sonido y notificaciones de escritorio. Desactivarlos',
+    'alerts.blockedLabel':
+      'Avisos: solo sonido, el navegador bloquea las notificaciones de escritorio de este sitio (se pueden permitir en su configuración). Desactivar los avisos',
   },
 };
 
@@ -385,6 +406,77 @@ function setupLangToggle() {
     translateStatic();
     for (const listener of langListeners) listener(lang);
   });
+  render();
+}
+
+// ---- Alerts --------------------------------------------------------------------------------------
+// One control turns on the toast region's sound and its desktop notifications together. The
+// browser's permission is asked only on that click; the control says whether alerts are off, on, or
+// on with the notifications blocked by the browser (the sound still plays then).
+
+const ALERTS_KEY = 'clouddeploy-demo-alerts';
+
+function storedAlerts() {
+  try {
+    return localStorage.getItem(ALERTS_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
+/** `off`, `on`, or `blocked` (on, but the browser denies notifications). */
+function alertsState(on) {
+  if (!on) return 'off';
+  return typeof Notification !== 'undefined' && Notification.permission === 'denied' ? 'blocked' : 'on';
+}
+
+/** The top bar's alerts button, and a click on a notification opening that project's page. */
+function setupAlerts() {
+  const end = document.querySelector('.topbar-end');
+  const region = document.querySelector('live-toast-region');
+  if (!end || !region) return;
+  const button = el('button', { class: 'alerts-toggle', type: 'button' });
+  end.insertBefore(button, end.querySelector('.lang-toggle') ?? end.querySelector('.theme-toggle'));
+  let on = storedAlerts();
+  const render = () => {
+    // Attributes, not properties: the region may not be upgraded yet when the page starts.
+    region.toggleAttribute('sound', on);
+    region.toggleAttribute('desktop-notifications', on);
+    const state = alertsState(on);
+    button.dataset.state = state;
+    button.replaceChildren(
+      icon(...(state === 'off' ? ICONS.bellOff : ICONS.bell)),
+      el('span', { class: 'alerts-full' }, t(`alerts.${state}`)),
+      el('span', { class: 'alerts-short', 'aria-hidden': 'true' }, t(`alerts.${state}Short`)),
+    );
+    button.setAttribute('aria-label', t(`alerts.${state}Label`));
+    button.title = t(`alerts.${state}Label`);
+  };
+  button.addEventListener('click', async () => {
+    on = !on;
+    try {
+      localStorage.setItem(ALERTS_KEY, on ? 'on' : 'off');
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+    render();
+    // Asked here, on the click, and only while undecided; the answer shows at once.
+    if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+      await (typeof region.requestPermission === 'function' ? region.requestPermission() : Notification.requestPermission());
+      render();
+    }
+  });
+  // The permission changed in the browser's site settings, or from a toast's own button.
+  navigator.permissions
+    ?.query({ name: 'notifications' })
+    .then((status) => status.addEventListener('change', render))
+    .catch(() => {});
+  region.addEventListener('notification-click', (event) => {
+    const id = event.detail?.projectId;
+    if (!id || (location.pathname.endsWith('project.html') && params.get('id') === id)) return;
+    location.href = pageHref('project.html', { id });
+  });
+  onLangChange(render);
   render();
 }
 
@@ -493,6 +585,7 @@ export function setupPage() {
   document.documentElement.lang = lang;
   translateStatic();
   setupLangToggle();
+  setupAlerts();
   setupThemeToggle();
   setupModeChip();
   onLangChange(setupModeChip);

@@ -15,10 +15,19 @@
 //   DELETE /api/projects/:id           delete
 //   GET    /, /project.html?id=…, /bundle-only.html, …   the demo pages (add ?mock for the in-browser mock)
 //   GET    /dist/*                     the built library
+//   POST   /webhooks/receiver          the demo's own webhook receiver: its critical events come back
+//                                      here, signed, and each signature is verified (standardwebhooks)
+//   GET    /webhooks/log               what the receiver got and every delivery attempt (webhooks.html)
+//   POST   /webhooks/test              sends a `webhook_test` event through the hub
+//   POST   /webhooks/receiver-mode     `{ "failing": true }`: the receiver answers 503, to show retries
 //
 // Safe by default: it listens on 127.0.0.1 only, its actions (POST, DELETE) refuse cross-site
 // requests, and with a hub `authorize` the REST endpoints show a viewer only its projects, as the
 // stream does.
+//
+// Rate-limited per viewer (DEMO_RATE_LIMIT; per address here, as the demo names no viewers): 10
+// actions per 10 s, so clicking fast shows the 429 path (Retry-After, RateLimit headers); 600 REST
+// reads and 120 new streams a minute. Every /api answer carries the RateLimit headers.
 //
 // `createDemoServer()` gives the same thing to a test: `handle(req, res)` to mount it in another
 // server, `pause()` / `resume()` to simulate an outage, `reset()` for a fresh simulation.
@@ -29,6 +38,7 @@ import { networkInterfaces } from 'node:os';
 import { extname, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 
 const root = resolve(import.meta.dirname, '..');
 const demoDir = resolve(root, 'demo');
@@ -36,10 +46,13 @@ const distDir = resolve(root, 'dist');
 
 let MockBackend;
 let createSseHub;
+let createWebhooks;
+let generateWebhookSecret;
+let isCriticalEvent;
 let seededRandom;
 try {
   ({ MockBackend } = await import('../dist/mock/index.js'));
-  ({ createSseHub } = await import('../dist/server/index.js'));
+  ({ createSseHub, createWebhooks, generateWebhookSecret, isCriticalEvent } = await import('../dist/server/index.js'));
   // The simulation's own generator, so a seed gives the same history every time.
   ({ seededRandom } = await import('../dist/core/random.js'));
 } catch (error) {
@@ -58,6 +71,26 @@ const TYPES = {
 
 /** Files of demo/ that are not pages: the servers. */
 const PRIVATE = new Set(['server.mjs', 'cluster.mjs', 'cluster-instance.mjs']);
+
+/**
+ * The demo's webhook retries, shorter than the library's day-long default so that a failing
+ * receiver's retries show within a minute.
+ */
+const WEBHOOK_SCHEDULE = [0, 2000, 10_000, 60_000];
+
+/** Deliveries the demo's receiver remembers for webhooks.html. */
+const RECEIVED_KEPT = 200;
+
+/**
+ * The demo's rate limits (the hub's `rateLimit`): actions (POST, DELETE) use `hub.limit(req, res,
+ * 'actions')`; REST reads and the history count in `default`; new streams in `stream`.
+ */
+export const DEMO_RATE_LIMIT = Object.freeze({
+  limit: 600,
+  windowMs: 60_000,
+  stream: { limit: 120, windowMs: 60_000 },
+  policies: { actions: { limit: 10, windowMs: 10_000 } },
+});
 
 /** The stream's path; everything else under /api is REST. */
 const STREAM_PATH = '/api/containers/events';
@@ -305,6 +338,10 @@ function remoteBackend({ url, token, timeoutMs = 10000 }) {
  * @param {boolean} [options.seedHistory=true] Seed 30 days of metrics history for every project at start.
  * @param {string} [options.instanceName] Sent as `X-Demo-Instance` on every response.
  * @param {boolean} [options.record=false] Keep every frame sent, for tests (`frames`).
+ * @param {import('../dist/server/index.js').SseRateLimitOptions | false} [options.rateLimit=DEMO_RATE_LIMIT]
+ *   Per-viewer limits (`false`: none); `hub.rateLimit` wins over it.
+ * @param {boolean} [options.webhooks] Once listening, send the critical events (and `webhook_test`)
+ *   as webhooks to its own `/webhooks/receiver` (default: on with the in-process bus, off otherwise).
  * @param {{ log(message: string): void, warn(message: string): void }} [options.logger=console]
  */
 export function createDemoServer(options = {}) {
@@ -314,6 +351,22 @@ export function createDemoServer(options = {}) {
   let state;
   /** Set by `listen()` on a loopback address: `/api` then answers only requests addressed to loopback. */
   let loopbackOnly = false;
+  const receiver = webhookReceiver();
+  /** Where the webhooks go: this server's receiver, once it listens (and when webhooks are on). */
+  let webhookUrl;
+  const webhooksOn = options.webhooks ?? (!options.bus && !options.upstream);
+
+  /** Webhooks for one hub, to the demo's own receiver. */
+  function startWebhooks(hub) {
+    return createWebhooks({
+      hub,
+      endpoints: [{ url: webhookUrl, secret: receiver.secret, id: 'demo-receiver' }],
+      filter: (message) => isCriticalEvent(message) || message.event === 'webhook_test',
+      schedule: WEBHOOK_SCHEDULE,
+      timeoutMs: 5000,
+      logger: { warn: (message) => logger.warn(message) },
+    });
+  }
 
   /** A fresh simulation and hub; the previous ones, if any, are shut down. */
   function start() {
@@ -329,11 +382,13 @@ export function createDemoServer(options = {}) {
       logger: { warn: (message) => logger.warn(message) },
       // History on the simulation's clock (a test may drive it).
       ...(options.clock ? { history: { now: () => options.clock.now() } } : {}),
+      ...(options.rateLimit === false ? {} : { rateLimit: options.rateLimit ?? DEMO_RATE_LIMIT }),
       ...options.hub,
       ...(options.bus ? { bus: options.bus() } : {}),
       snapshot: () => backend.snapshot(),
     });
-    const current = { backend, hub, frames: [], chain: Promise.resolve(undefined), failures: 0, stopped: false, unsubscribe: () => {} };
+    const current = { backend, hub, frames: [], chain: Promise.resolve(undefined), failures: 0, stopped: false, unsubscribe: () => {}, webhooks: undefined };
+    if (webhookUrl && webhooksOn) current.webhooks = startWebhooks(hub);
     state = current;
     if (!options.upstream && options.seedHistory !== false) {
       // Thirty days of history for every project before the simulation's first frame, so a
@@ -406,6 +461,7 @@ export function createDemoServer(options = {}) {
     current.unsubscribe();
     if (!graceful) dropStreams();
     try {
+      await current.webhooks?.close();
       await current.hub.close({ reconnectWithinMs: 1000 });
     } catch (error) {
       logger.warn(`demo: closing the hub failed: ${error instanceof Error ? error.message : error}`);
@@ -453,6 +509,8 @@ export function createDemoServer(options = {}) {
       return sendJson(res, 500, 'Internal Server Error', { error: 'Authorization failed' });
     }
     if (scope === null) return sendJson(res, 401, 'Unauthorized', { error: 'Unauthorized' });
+    // Over the limit: answered 429 (Retry-After, RateLimit headers); else the figures go out with the answer.
+    if (!(await hub.limit(req, res, method === 'GET' || method === 'HEAD' ? 'default' : 'actions', scope))) return;
     const path = pathname.slice('/api'.length);
     const projectId = projectIdOfPath(path);
     // Outside the viewer's scope a project does not exist: the same 404 as an unknown one.
@@ -476,6 +534,7 @@ export function createDemoServer(options = {}) {
     const pathname = url.pathname;
     try {
       if (pathname === '/api' || pathname.startsWith('/api/')) return await handleApi(req, res, pathname);
+      if (pathname.startsWith('/webhooks/')) return await handleWebhooks(req, res, pathname);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
       const file = await fileFor(pathname);
       if (!file) return sendText(res, 404, 'Not found');
@@ -489,6 +548,48 @@ export function createDemoServer(options = {}) {
     }
   }
 
+  /** The receiver, its log, a test event and the receiver's failing switch (see the top of this file). */
+  async function handleWebhooks(req, res, pathname) {
+    if (loopbackOnly && !isLoopbackHost(headerValue(req.headers.host))) {
+      return sendJson(res, 403, 'Forbidden', { error: 'This demo answers requests addressed to localhost only' });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (pathname === '/webhooks/receiver') {
+      if (method !== 'POST') return sendJson(res, 405, 'Method Not Allowed', { error: 'POST only' });
+      const { status, body } = await receiver.receive(req);
+      return sendJson(res, status, undefined, body);
+    }
+    if (pathname === '/webhooks/log') {
+      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, 'Method Not Allowed', { error: 'GET only' });
+      const webhooks = state.webhooks;
+      return sendJson(res, 200, 'OK', {
+        enabled: webhooks !== undefined,
+        endpoint: webhookUrl ?? null,
+        schedule: WEBHOOK_SCHEDULE,
+        failing: receiver.failing,
+        received: receiver.log(),
+        attempts: webhooks ? webhooks.deliveries().slice(-RECEIVED_KEPT).reverse() : [],
+        stats: webhooks ? webhooks.stats : null,
+      });
+    }
+    if (pathname === '/webhooks/test' || pathname === '/webhooks/receiver-mode') {
+      if (method !== 'POST') return sendJson(res, 405, 'Method Not Allowed', { error: 'POST only' });
+      const refusal = crossSiteRefusal(req);
+      if (refusal) return sendJson(res, 403, 'Forbidden', { error: refusal });
+      if (pathname === '/webhooks/receiver-mode') {
+        const body = await readJson(req, 1024);
+        if (typeof body?.failing !== 'boolean') return sendJson(res, 400, 'Bad Request', { error: 'Send { "failing": true } or { "failing": false }' });
+        receiver.failing = body.failing;
+        return sendJson(res, 200, 'OK', { failing: receiver.failing });
+      }
+      if (!state.webhooks) return sendJson(res, 409, 'Conflict', { error: 'Webhooks are off in this demo (a cluster, or not listening)' });
+      const id = await enqueue(state, 'webhook_test', { message: 'A test delivery from the CloudDeploy demo', sentAt: new Date().toISOString() });
+      if (id === undefined) return sendJson(res, 503, 'Service Unavailable', { error: 'The hub did not take the test event' });
+      return sendJson(res, 202, 'Accepted', { id });
+    }
+    return sendJson(res, 404, 'Not Found', { error: 'No such webhooks route' });
+  }
+
   let server;
 
   return {
@@ -500,6 +601,14 @@ export function createDemoServer(options = {}) {
     },
     get hub() {
       return state.hub;
+    },
+    /** The webhooks to the demo's own receiver (`undefined` before `listen()`, or when off). */
+    get webhooks() {
+      return state.webhooks;
+    },
+    /** What the demo's webhook receiver got, newest first. */
+    get received() {
+      return receiver.log();
     },
     /** Every frame sent since the last `reset()`, with its id (only with `record: true`). */
     get frames() {
@@ -550,6 +659,12 @@ export function createDemoServer(options = {}) {
       loopbackOnly = isLoopbackAddress(host);
       const address = server.address();
       const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+      if (webhooksOn && !webhookUrl) {
+        // Its own receiver, reached the way any other would be: over HTTP.
+        const self = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+        webhookUrl = `http://${self}:${address.port}/webhooks/receiver`;
+        state.webhooks ??= startWebhooks(state.hub);
+      }
       return `http://${shown}:${address.port}/`;
     },
     /** The address `listen()` bound, as `node:net` reports it. */
@@ -571,6 +686,98 @@ export function createDemoServer(options = {}) {
       clearTimeout(force);
     },
   };
+}
+
+/**
+ * The demo's webhook receiver: what a customer's endpoint would do. It verifies each request with
+ * standardwebhooks (the signature over `webhook-id`, `webhook-timestamp` and the body, and the
+ * timestamp's freshness), notes a `webhook-id` it has seen before as a duplicate (a retry, or a
+ * redelivery), and remembers the last deliveries for webhooks.html.
+ */
+function webhookReceiver() {
+  const secret = generateWebhookSecret();
+  const verifier = new Webhook(secret);
+  const entries = [];
+  const seen = new Set();
+  let serial = 0;
+  const receiver = {
+    secret,
+    /** While set, it answers 503 (after verifying), so the sender's retries show. */
+    failing: false,
+    log: () => entries.slice().reverse(),
+    async receive(req) {
+      const text = await readBody(req, 1024 * 1024);
+      const id = headerValue(req.headers['webhook-id']) ?? '';
+      const entry = { n: ++serial, receivedAt: new Date().toISOString(), id: id.slice(0, 128), verified: false, duplicate: false };
+      let payload;
+      if (text === undefined) {
+        entry.error = 'The body is over 1 MiB';
+      } else {
+        try {
+          payload = verifier.verify(text, {
+            'webhook-id': id,
+            'webhook-timestamp': headerValue(req.headers['webhook-timestamp']) ?? '',
+            'webhook-signature': headerValue(req.headers['webhook-signature']) ?? '',
+          });
+          entry.verified = true;
+        } catch (error) {
+          entry.error = String(error?.message ?? error).slice(0, 200);
+        }
+      }
+      if (entry.verified) {
+        entry.duplicate = seen.has(id);
+        seen.add(id);
+        if (seen.size > 10 * RECEIVED_KEPT) seen.delete(seen.values().next().value);
+        entry.type = typeof payload?.type === 'string' ? payload.type.slice(0, 64) : undefined;
+        const data = payload?.data ?? {};
+        entry.projectId = typeof data.projectId === 'string' ? data.projectId.slice(0, 256) : undefined;
+        entry.summary = summaryOf(entry.type, data);
+      }
+      entry.answered = !entry.verified ? 401 : receiver.failing ? 503 : 200;
+      entries.push(entry);
+      if (entries.length > RECEIVED_KEPT) entries.shift();
+      if (!entry.verified) return { status: 401, body: { error: 'The signature does not verify' } };
+      if (receiver.failing) return { status: 503, body: { error: 'The demo receiver is set to fail' } };
+      return { status: 200, body: { received: entry.id } };
+    },
+  };
+  return receiver;
+}
+
+/** A line about a critical event, for the receiver's log. */
+function summaryOf(type, data) {
+  const cut = (value) => String(value ?? '').slice(0, 200);
+  switch (type) {
+    case 'container_status_changed':
+      return `${cut(data.oldStatus ?? '?')} → ${cut(data.newStatus)}`;
+    case 'deployment_progress':
+      return cut(data.message);
+    case 'auto_shutdown':
+      return `${cut(data.reason)} (${cut(data.inactiveTime)})`;
+    default:
+      return cut(data.message);
+  }
+}
+
+/** A request's body as text, or `undefined` past `limit` bytes. */
+async function readBody(req, limit) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req, limit) {
+  const text = await readBody(req, limit);
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Maps a URL path to a file in demo/ or dist/, never outside them. */
@@ -712,6 +919,11 @@ async function main() {
   console.log(`  a project:  ${url}project.html?id=api-gateway`);
   console.log(`  in-browser mock instead of the server: add ?mock to either page`);
   console.log(`  stream:     ${url}api/containers/events`);
+  const { actions } = DEMO_RATE_LIMIT.policies;
+  console.log(
+    `  limits:     ${actions.limit} actions per ${actions.windowMs / 1000} s (click fast for a 429), ${DEMO_RATE_LIMIT.limit} REST reads and ${DEMO_RATE_LIMIT.stream.limit} new streams per minute, per viewer`,
+  );
+  console.log(`  webhooks:   ${url}webhooks.html  (critical events sent, signed, to the demo's own receiver)`);
   const shutdown = () => {
     demo.close().then(() => process.exit(0));
   };

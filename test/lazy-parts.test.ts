@@ -99,6 +99,22 @@ describe('a lazily loaded part that cannot be fetched', () => {
     expect(provider.store.connection.closedReason).to.equal('disconnected');
   });
 
+  it('a toast whose looks cannot load still shows its title, is announced, and dismisses itself', async () => {
+    await lazyFiles(false);
+    const page = await vendorPage();
+    frame = page.frame;
+    const region = page.doc.createElement('live-toast-region') as HTMLElement & { show(options: object): number; toasts: unknown[] };
+    region.setAttribute('position', 'inline');
+    page.doc.body.append(region);
+    region.show({ kind: 'error', title: 'Could not stop the container', message: 'Web: 500', duration: 300 });
+    const part = (name: string) => region.shadowRoot!.querySelector(`[part~="${name}"]`);
+    await until(() => part('toast') !== null, 'the toast');
+    await until(async () => (await lazyFiles()).refused.some((file) => file.includes('toast-view')), 'the toast view to be asked for');
+    expect(part('toast')!.textContent).to.equal('Could not stop the container');
+    expect(part('announcer')!.textContent).to.equal('Error: Could not stop the container. Web: 500');
+    await until(() => region.toasts.length === 0, 'the toast to go after its duration');
+  });
+
   it('the metrics chart keeps its figures, says the plot could not load, and draws it when uPlot comes back', async () => {
     await lazyFiles(false);
     const page = await vendorPage();

@@ -542,6 +542,7 @@ describe('<live-toast-region>', () => {
     afterEach(() => {
       if (original) Object.defineProperty(window, 'Notification', original);
       delete (document as { visibilityState?: string }).visibilityState;
+      delete (document as { hasFocus?: unknown }).hasFocus;
     });
 
     it('asks for permission only from the button in a warning or error toast', async () => {
@@ -559,25 +560,41 @@ describe('<live-toast-region>', () => {
       expect(inside(toasts(el)[1], 'enable-desktop') == null, 'gone once decided').to.be.true;
     });
 
-    it('raises one for auto_shutdown and errors only while the page is hidden', async () => {
+    it('raises one for each important event while the page has no focus, at most one a second', async () => {
+      // The page's focus is emulated here by overriding `document.hasFocus`; the real focus and the
+      // real permission are in live-toast-region-alerts.test.ts.
       permission = 'granted';
       const provider = await fixture<SseProvider>(html`<sse-provider><live-toast-region desktop-notifications></live-toast-region></sse-provider>`);
       const el = provider.querySelector('live-toast-region')!;
-      const shutdown = () =>
-        provider.dispatchEvent(new CustomEvent('auto-shutdown', { detail: { projectId: 'web', reason: 'idle', inactiveTime: '5m' }, bubbles: true, composed: true }));
+      const clock = new ManualClock();
+      el.clock = clock;
+      const send = (type: string, detail: object) => provider.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+      const shutdown = () => send('auto-shutdown', { projectId: 'web', reason: 'idle', inactiveTime: '5m' });
       shutdown();
-      expect(shown, 'visible page: the toast is enough').to.have.length(0);
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      clock.advance(1000);
+      await nextFrame();
+      expect(shown, 'a page with focus: the toast is enough').to.have.length(0);
+      Object.defineProperty(document, 'hasFocus', { value: () => false, configurable: true });
       shutdown();
-      provider.dispatchEvent(new CustomEvent('action-error', { detail: { projectId: 'web', action: 'start', status: 500, message: 'boom' }, bubbles: true, composed: true }));
-      provider.dispatchEvent(new CustomEvent('action-success', { detail: { projectId: 'web', action: 'start' }, bubbles: true, composed: true }));
+      clock.advance(1000);
+      send('action-error', { projectId: 'web', action: 'start', status: 500, message: 'boom' });
+      send('action-error', { projectId: 'web', action: 'stop', status: 500, message: 'within the second' });
+      send('action-success', { projectId: 'web', action: 'start' });
+      clock.advance(1000);
+      send('action-success', { projectId: 'web', action: 'stop' });
+      await until(() => shown.length === 2, 'two notifications');
+      await nextFrame();
       expect(shown.map((n) => [n.title, n.options?.body])).to.deep.equal([
         ['Container paused due to inactivity', 'web: idle (5m)'],
         ['Could not start the container', 'web: boom (HTTP 500)'],
       ]);
+      expect(shown[0].options?.tag, 'tagged with the toast key: a newer one replaces it').to.equal('auto-shutdown:web');
+      expect(shown[1].options?.tag).to.match(/^live-toast-\d+$/);
       el.removeAttribute('desktop-notifications');
       await el.updateComplete;
+      clock.advance(1000);
       shutdown();
+      await nextFrame();
       expect(shown).to.have.length(2);
     });
   });

@@ -6,6 +6,7 @@ import type { AutoShutdown, ContainerStatusChanged, DeploymentProgress } from '.
 import type { LiveStore, ProjectState } from '../core/store.js';
 import { liveContext } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
+import { LazyModule, adoptStyles } from '../shared/lazy.js';
 import { tokens } from '../shared/tokens.js';
 import { styles } from './live-toast-region.styles.js';
 import './live-toast-region.messages.js';
@@ -27,8 +28,28 @@ export interface ToastOptions {
   duration?: number;
   /** A toast with the same key replaces the one showing. */
   key?: string;
-  /** Also raise a desktop notification when the page is hidden (needs `desktop-notifications` and permission). */
+  /**
+   * An important event: also a desktop notification while the page does not have focus (needs
+   * `desktop-notifications` and permission), and a tone (needs `sound`).
+   */
   desktop?: boolean;
+}
+
+/** What a tone or a desktop notification is for. `toast`: a host's `show()` with `desktop`. */
+export type AlertReason = 'succeeded' | 'failed' | 'crashed' | 'auto-shutdown' | 'action-error' | 'toast';
+
+/** The detail of the `sound` event. */
+export interface SoundDetail {
+  /** Which tone: `error` (errors and auto-shutdown) or `success` (a deployment that succeeded). */
+  kind: 'error' | 'success';
+  reason: AlertReason;
+  projectId?: string;
+}
+
+/** The detail of the `notification-click` event. */
+export interface NotificationClickDetail {
+  /** The project the notification was about; undefined for a host's own toast. */
+  projectId?: string;
 }
 
 /** Text as given by a host, or a message key translated at render time (so it follows `lang`). */
@@ -43,7 +64,9 @@ interface Toast {
   duration: number;
   remaining: number;
   key?: string;
-  desktop: boolean;
+  /** Set for an important event: it may also sound and raise a desktop notification. */
+  alert?: AlertReason;
+  project?: string;
 }
 
 interface ActionEventDetail {
@@ -64,6 +87,11 @@ const LISTENED = ['sse-state-change', 'auto-shutdown', 'action-success', 'action
 /** What a status change ends: the outcome of a deployment, or a crash. */
 const OUTCOMES: Record<string, string> = { 'deploying>running': 'succeeded', 'deploying>error': 'failed', 'running>error': 'crashed' };
 const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'delete']);
+
+/** The mute toggle and the tones: loaded the first time a region with `sound` renders. */
+const soundPart = new LazyModule(() => import('./sound.js'));
+/** A toast's icon, buttons and looks: loaded the first time a region shows a toast. */
+const toastView = new LazyModule(() => import('./toast-view.js'));
 
 /**
  * Toasts for what happens on the stream and to the actions: "SSE connection established" when the
@@ -96,10 +124,23 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
  * interrupts. Errors stay until dismissed, so none is missed. Each Dismiss button is named after its
  * toast ("Dismiss: Deployment failed").
  *
- * Desktop notifications (`desktop-notifications`): warnings and errors also raise a system
- * notification while the page is hidden, once permission is granted. Permission is only asked on a
- * user gesture: the "Enable desktop notifications" button shown in warning and error toasts while the
- * permission is undecided, or `requestPermission()` called from the host's own click handler.
+ * Important events are a deployment's outcome (succeeded, failed, crashed), an auto-shutdown and
+ * an action that failed (and a host's `show()` with `desktop`). Each may also be:
+ *
+ * - A desktop notification (`desktop-notifications`), once permission is granted, while the page
+ *   does not have focus (with focus, the toast is enough). Permission is only asked on a user
+ *   gesture: the "Enable desktop notifications" button shown in those toasts while the permission is
+ *   undecided, or `requestPermission()` called from the host's own click handler. A click on one
+ *   focuses the tab and fires `notification-click` with the project, for the host to show it.
+ * - A short tone (`sound`), synthesised with Web Audio: one for errors and auto-shutdowns, a rising
+ *   one for a deployment that succeeded. Silent until the page has had a user gesture (the browsers'
+ *   autoplay rule), while the tab is hidden unless the toast is an error, and while muted: the
+ *   region then shows a mute toggle, and the choice is kept in `localStorage`
+ *   (`live-toast-region-muted`) for every region of the origin. A cancelable `sound` event comes
+ *   first, so a page can play its own. The toggle and the synthesiser load the first time a region
+ *   with `sound` renders; without `sound` no audio code is loaded.
+ *
+ * At most one tone and one notification a second, however many events arrive; the toasts show them all.
  *
  * @tagname live-toast-region
  * @summary Toasts for connection, auto-shutdown and action results; announced politely.
@@ -117,6 +158,10 @@ const ACTIONS = new Set(['start', 'stop', 'refresh', 'reactivate', 'retry', 'del
  * @csspart enable-desktop - The "Enable desktop notifications" button.
  * @csspart close - A toast's Dismiss button.
  * @csspart announcer - The visually hidden polite live region (the last few texts it said).
+ * @csspart mute - The mute toggle (`aria-pressed`), with `sound`.
+ *
+ * @fires {CustomEvent<SoundDetail>} sound - Cancelable, before a tone plays: `{ kind, reason, projectId? }`. Cancel it to play nothing (or your own).
+ * @fires {CustomEvent<NotificationClickDetail>} notification-click - A desktop notification was clicked (the tab is focused): `{ projectId? }`.
  *
  * @cssproperty [--toast-width=22rem] - Width of the stack (never wider than the viewport).
  * @cssproperty [--toast-offset=1rem] - Distance from the viewport's edges.
@@ -138,6 +183,7 @@ export class LiveToastRegion extends LitElement {
     duration: { type: Number },
     max: { type: Number },
     desktopNotifications: { type: Boolean, attribute: 'desktop-notifications' },
+    sound: { type: Boolean },
     reconnectNotice: { type: Number, attribute: 'reconnect-notice' },
     htmlFor: { attribute: 'for' },
     announce: { reflect: true },
@@ -173,6 +219,8 @@ export class LiveToastRegion extends LitElement {
   /** Each project's last status and deployment step, as the events told them. */
   #statuses = new Map<string, string>();
   #steps = new Map<string, string>();
+  /** Texts for the live region not written yet (the region renders it on its first update). */
+  #unsaid: string[] = [];
 
   /** Where the stack sits: `bottom-end` (default), `bottom-start`, `bottom-center`, `top-*`, or `inline` (in the flow). */
   position: ToastPosition = 'bottom-end';
@@ -183,8 +231,11 @@ export class LiveToastRegion extends LitElement {
   /** Toasts shown at once; the oldest is dismissed to make room. */
   max = 5;
 
-  /** Raise desktop notifications for warnings and errors while the page is hidden. */
+  /** Raise desktop notifications for important events while the page does not have focus. */
   desktopNotifications = false;
+
+  /** Play a short tone for important events, and show a mute toggle. */
+  sound = false;
 
   /** An outage shorter than this (ms) brings no "Connection restored" toast when it ends. */
   reconnectNotice = 3000;
@@ -245,6 +296,8 @@ export class LiveToastRegion extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('htmlFor') && this.isConnected && this.hasUpdated) this.#attach();
+    if (this.sound) soundPart.need(this.#loaded);
+    if (this.#toasts.length > 0) toastView.need(this.#loaded);
   }
 
   protected override firstUpdated(): void {
@@ -253,6 +306,10 @@ export class LiveToastRegion extends LitElement {
   }
 
   protected override updated(): void {
+    this.#flushSaid();
+    const root = this.shadowRoot!;
+    if (soundPart.value) adoptStyles(root, soundPart.value.styles);
+    if (toastView.value) adoptStyles(root, toastView.value.styles);
     // The hovered or focused toast may be gone. Resuming may expire a toast, which is a new update:
     // run it after this one.
     queueMicrotask(() => {
@@ -326,7 +383,8 @@ export class LiveToastRegion extends LitElement {
       title: { key: `toast.outcome.${outcome}` },
       message: error ? { key: 'toast.error.message', vars: { project: name, message: error } } : name,
       key: `outcome:${projectId}`,
-      desktop: newStatus === 'error',
+      alert: outcome as AlertReason,
+      project: projectId,
     });
   }
 
@@ -342,11 +400,20 @@ export class LiveToastRegion extends LitElement {
    * Written by hand, so no paragraph already said is ever moved (and read again).
    */
   #say(text: string): void {
+    this.#unsaid.push(text);
+    this.requestUpdate();
+  }
+
+  /** Writes what is waiting to be said, once the live region is there. */
+  #flushSaid(): void {
     const region = this.renderRoot.querySelector('[part~="announcer"]');
-    const said = document.createElement('p');
-    said.textContent = text;
-    region?.append(said);
-    while (region && region.childElementCount > 3) region.firstElementChild!.remove();
+    if (!region) return;
+    for (const text of this.#unsaid.splice(0)) {
+      const said = document.createElement('p');
+      said.textContent = text;
+      region.append(said);
+    }
+    while (region.childElementCount > 3) region.firstElementChild!.remove();
   }
 
   #onState(provider: EventTarget, state: string): void {
@@ -376,7 +443,8 @@ export class LiveToastRegion extends LitElement {
         ? { key: 'toast.autoShutdown.time', vars: { project: project, reason: detail.reason, time: time } }
         : { key: 'toast.autoShutdown.message', vars: { project: project, reason: detail.reason } },
       key: `auto-shutdown:${detail.projectId}`,
-      desktop: true,
+      alert: 'auto-shutdown',
+      project: detail.projectId,
     });
   }
 
@@ -398,7 +466,8 @@ export class LiveToastRegion extends LitElement {
       kind: 'error',
       title: { key: `toast.error.${action}` },
       message: { key: status > 0 ? 'toast.error.messageStatus' : 'toast.error.message', vars },
-      desktop: true,
+      alert: 'action-error',
+      project: detail.projectId,
     });
   }
 
@@ -448,6 +517,24 @@ export class LiveToastRegion extends LitElement {
     void this.requestPermission();
   };
 
+  readonly #handlers = {
+    enter: this.#onPointerEnter,
+    leave: this.#onPointerLeave,
+    keydown: this.#onKeydown,
+    close: this.#onClose,
+    enable: this.#onEnableDesktop,
+  };
+
+  readonly #loaded = (): void => this.requestUpdate();
+
+  /** Also waits for a toast's looks, the first time there is a toast to show. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!toastView.pending || toastView.value) return done;
+    await toastView.pending;
+    return super.getUpdateComplete();
+  }
+
   #syncPause(): void {
     const paused = this.#hoveredId !== undefined || this.#focused || document.visibilityState === 'hidden';
     if (paused === this.#paused) return;
@@ -492,7 +579,7 @@ export class LiveToastRegion extends LitElement {
 
   // ---- toasts ------------------------------------------------------------------------------
 
-  #add(options: { kind: ToastKind; title: Text; message?: Text; duration?: number; key?: string; desktop?: boolean }): number {
+  #add(options: { kind: ToastKind; title: Text; message?: Text; duration?: number; key?: string; alert?: AlertReason; project?: string }): number {
     this.#advance();
     if (options.key !== undefined) {
       const same = this.#toasts.find((toast) => toast.key === options.key);
@@ -508,7 +595,8 @@ export class LiveToastRegion extends LitElement {
       title: options.title,
       duration: Number.isFinite(duration) ? duration : 0,
       remaining: duration,
-      desktop: Boolean(options.desktop),
+      alert: options.alert,
+      project: options.project,
     };
     if (options.message !== undefined && options.message !== '') toast.message = options.message;
     if (options.key !== undefined) toast.key = options.key;
@@ -517,7 +605,7 @@ export class LiveToastRegion extends LitElement {
     const max = Math.max(1, Math.floor(this.max) || 1);
     while (this.#toasts.length > max) this.#remove(this.#toasts[0].id);
     this.#arm();
-    this.#notify(toast);
+    this.#alert(toast);
     this.#say(this.#announcement(toast));
     return toast.id;
   }
@@ -541,15 +629,15 @@ export class LiveToastRegion extends LitElement {
     this.#syncPause();
   }
 
-  #notify(toast: Toast): void {
-    if (!toast.desktop || !this.desktopNotifications || document.visibilityState !== 'hidden') return;
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    try {
-      const options: NotificationOptions = { lang: this.#locale.lang, tag: toast.key ?? `live-toast-${toast.id}` };
-      if (toast.message !== undefined) options.body = this.#text(toast.message);
-      new Notification(this.#text(toast.title), options);
-    } catch {
-      // Some platforms only allow notifications from a service worker; the toast is still shown.
+  /** An important event's tone and desktop notification: each decides whether it may come now. */
+  #alert(toast: Toast): void {
+    if (!toast.alert) return;
+    const now = this.#clock.now();
+    if (this.sound) soundPart.value?.chime(this, toast, now);
+    if (this.desktopNotifications) {
+      const texts = [this.#locale.lang, this.#text(toast.title), toast.message && this.#text(toast.message)] as const;
+      // A file missing beside the bundle costs the notification only: the toast is shown.
+      void import('./notify.js').then((module) => module.notify(this, toast, now, ...texts), () => undefined);
     }
   }
 
@@ -564,7 +652,13 @@ export class LiveToastRegion extends LitElement {
   /** Shows a toast; returns its id. Errors stay until dismissed unless a `duration` is given. */
   show(options: ToastOptions): number {
     const kind: ToastKind = options.kind === 'success' || options.kind === 'warning' || options.kind === 'error' ? options.kind : 'info';
-    return this.#add({ ...options, kind, title: String(options.title ?? ''), message: options.message === undefined ? undefined : String(options.message) });
+    return this.#add({
+      ...options,
+      kind,
+      title: String(options.title ?? ''),
+      message: options.message === undefined ? undefined : String(options.message),
+      alert: options.desktop ? 'toast' : undefined,
+    });
   }
 
   /** Dismisses one toast. */
@@ -607,36 +701,31 @@ export class LiveToastRegion extends LitElement {
           (toast) => toast.id,
           (toast) => this.#renderToast(toast),
         )}
+        ${this.sound ? soundPart.value?.toggle(this, this.#locale) : nothing}
       </div>
       <div part="announcer" class="visually-hidden" aria-live="polite"></div>`;
   }
 
+  /** A toast with its looks once they have loaded; until then (or if they cannot load), its title. */
   #renderToast(toast: Toast): TemplateResult {
+    const view = toastView.value;
+    const title = this.#text(toast.title);
+    if (!view) return html`<p part="toast toast-${toast.kind}" data-id=${toast.id}>${title}</p>`;
     const t = this.#locale;
-    const canAsk =
-      this.desktopNotifications && toast.desktop && typeof Notification !== 'undefined' && Notification.permission === 'default';
-    return html`<div
-      part="toast toast-${toast.kind}"
-      class="toast ${toast.kind}"
-      data-id=${toast.id}
-      @pointerenter=${this.#onPointerEnter}
-      @pointerleave=${this.#onPointerLeave}
-      @keydown=${this.#onKeydown}
-    >
-      <span part="icon" class="icon" aria-hidden="true">${ICONS[toast.kind]}</span>
-      <div part="content" class="content">
-        <p part="title" class="title"><span class="visually-hidden">${t.t(`toast.kind.${toast.kind}`)}: </span>${this.#text(toast.title)}</p>
-        ${toast.message === undefined ? nothing : html`<p part="message" class="message">${this.#text(toast.message)}</p>`}
-        ${canAsk
-          ? html`<button part="enable-desktop" class="enable" type="button" @click=${this.#onEnableDesktop}>${t.t('toast.enableDesktop')}</button>`
-          : nothing}
-      </div>
-      <button part="close" class="close" type="button" data-id=${toast.id} aria-label=${t.t('toast.dismissNamed', { title: this.#text(toast.title) })} title=${t.t('toast.dismiss')} @click=${this.#onClose}>
-        <svg viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round">
-          <path d="M4 4l8 8M12 4l-8 8" />
-        </svg>
-      </button>
-    </div>`;
+    const canAsk = this.desktopNotifications && toast.alert && typeof Notification !== 'undefined' && Notification.permission === 'default';
+    return view.renderToast(
+      {
+        id: toast.id,
+        kind: toast.kind,
+        kindText: t.t(`toast.kind.${toast.kind}`),
+        title,
+        message: toast.message === undefined ? undefined : this.#text(toast.message),
+        enable: canAsk ? t.t('toast.enableDesktop') : undefined,
+        dismiss: t.t('toast.dismiss'),
+        dismissNamed: t.t('toast.dismissNamed', { title }),
+      },
+      this.#handlers,
+    );
   }
 }
 
@@ -654,17 +743,9 @@ function projectName(event: Event, projectId: string): string {
   return projectOf(event, projectId)?.name ?? projectId;
 }
 
-const ICONS: Record<ToastKind, TemplateResult> = {
-  info: html`<svg viewBox="0 0 20 20" fill="currentColor">
-    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17ZM9 9h2v5.5H9Zm0-3.5h2v2H9Z" />
-  </svg>`,
-  success: html`<svg viewBox="0 0 20 20" fill="currentColor">
-    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17Zm3.9 5.4-5 5-2.4-2.4-1.4 1.4 3.8 3.8 6.4-6.4Z" />
-  </svg>`,
-  warning: html`<svg viewBox="0 0 20 20" fill="currentColor">
-    <path fill-rule="evenodd" d="M8.7 2.3a1.5 1.5 0 0 1 2.6 0l7.4 13a1.5 1.5 0 0 1-1.3 2.2H2.6a1.5 1.5 0 0 1-1.3-2.2ZM9 7h2v4.75H9Zm0 6.25h2v2H9Z" />
-  </svg>`,
-  error: html`<svg viewBox="0 0 20 20" fill="currentColor">
-    <path fill-rule="evenodd" d="M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 0 1 0-17ZM6.6 7.9l2.1 2.1-2.1 2.1 1.4 1.4 2.1-2.1 2.1 2.1 1.4-1.4-2.1-2.1 2.1-2.1-1.4-1.4-2.1 2.1-2.1-2.1Z" />
-  </svg>`,
-};
+declare global {
+  interface HTMLElementEventMap {
+    sound: CustomEvent<SoundDetail>;
+    'notification-click': CustomEvent<NotificationClickDetail>;
+  }
+}

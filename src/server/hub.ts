@@ -16,6 +16,7 @@ import {
 } from './history.js';
 import { answerJson, answerText, headerValue, type SseRequest, type SseResponse } from './http.js';
 import { quote, throttled, type SseLogger } from './log.js';
+import { RateLimiter, exposeRateLimitHeaders, rateLimitStoreOf, rateLimitedBody, type RateLimitResult, type SseRateLimitOptions } from './rate-limit.js';
 import { SseScope, projectIdOf, requestedProjects, scopeOf, type SseGrant } from './scope.js';
 import { SnapshotCache } from './snapshots.js';
 
@@ -92,6 +93,16 @@ export interface SseHubOptions {
    */
   history?: boolean | SseHistoryOptions | SseHistory;
   /**
+   * Per-viewer rate limits (default: none): `{ limit, windowMs }` for the REST helpers
+   * (`handleHistory`) and a host's routes (`limit()`), new streams counted apart (`stream`), more
+   * named policies for a host's routes (`policies`). Keyed by the `viewer` that `authorize` returns,
+   * else by the client's address. Over the limit: `429` with `Retry-After`, the IETF `RateLimit` /
+   * `RateLimit-Policy` headers and `{ error, retryAfter }`; every counted response carries the
+   * figures. Counted in Redis with the Redis bus (the limit holds across instances), else in this
+   * process. A store that fails lets requests through, with a warning.
+   */
+  rateLimit?: SseRateLimitOptions;
+  /**
    * Receives warnings (dropped clients, a failing snapshot or `authorize`, the bus going down) and,
    * if it has `debug`, a line per resume. Default: warnings to `console.warn`.
    */
@@ -126,6 +137,10 @@ export interface SseHubStats {
   resyncs: number;
   /** Requests answered 401. */
   unauthorized: number;
+  /** Requests answered 429 (over a rate limit). */
+  rateLimited: number;
+  /** Requests served uncounted because the rate-limit store failed or was slow. */
+  rateLimitFailedOpen: number;
   /** Streams closed by `reauthorize()` or an expired grant. */
   revoked: number;
   /** Bytes waiting to be sent across all clients now. */
@@ -227,9 +242,12 @@ export class SseHub {
   readonly #busHistory: SseBusHistory | undefined;
   /** Records under way on this instance: a backfill waits for them. */
   readonly #recording = new Set<Promise<void>>();
+  /** Called with every message this instance receives from the bus (see `observe`). */
+  readonly #observers = new Set<(message: BusMessage) => void>();
   /** Backfill texts of one moment, shared by the clients that connect in it (like snapshots). */
   #backfills: { cut: string | undefined; at: number; texts: Map<string, Promise<string | null>>; recent: Promise<string[]> | undefined } | undefined;
   readonly #backfillReuseMs: number;
+  readonly #limiter: RateLimiter | undefined;
 
   readonly #clients = new Set<Client>();
   /** Clients that may see every project. */
@@ -263,6 +281,7 @@ export class SseHub {
     backfills: 0,
     resyncs: 0,
     unauthorized: 0,
+    rateLimited: 0,
     revoked: 0,
   };
 
@@ -298,6 +317,8 @@ export class SseHub {
       this.#busHistory = this.#bus.history?.(bounds);
       this.#history = this.#busHistory ?? memoryHistory(bounds);
     }
+    const rateLimit = options.rateLimit;
+    this.#limiter = rateLimit ? new RateLimiter({ ...rateLimit, store: rateLimit.store ?? rateLimitStoreOf(this.#bus) }, this.#logger) : undefined;
   }
 
   /** Streams open now. */
@@ -321,6 +342,7 @@ export class SseHub {
       ...this.#stats,
       clients: this.#clients.size,
       snapshotCalls: this.#snapshots?.calls ?? 0,
+      rateLimitFailedOpen: this.#limiter?.failedOpen ?? 0,
       queuedBytes: this.#queued,
       bus: this.#bus.status,
     };
@@ -374,12 +396,15 @@ export class SseHub {
     await this.#start();
     if (res.destroyed) return;
     if (this.#closed) return this.#sendElsewhere(req, res, cors);
+    const limited = this.#limiter?.has('stream') ? await this.#limitOrAnswer(req, res, 'stream', scope, cors, method) : {};
+    if (limited === null || res.destroyed) return;
 
     const headers: Record<string, string> = {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
       ...cors,
+      ...limited,
       ...this.#headers,
     };
     // HTTP/2 forbids connection-specific headers (node:http2 throws on them).
@@ -566,31 +591,121 @@ export class SseHub {
       this.#stats.unauthorized += 1;
       return answerJson(res, 401, { error: 'Unauthorized' }, cors, method);
     }
+    const limited = await this.#limitOrAnswer(req, res, 'default', scope, cors, method);
+    if (limited === null || res.destroyed) return;
+    const headers = { ...cors, ...limited };
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://hub.invalid');
     } catch {
-      return answerJson(res, 400, { error: 'Bad request URL' }, cors, method);
+      return answerJson(res, 400, { error: 'Bad request URL' }, headers, method);
     }
     const projectId = given ?? projectOfHistoryPath(url.pathname);
     // Outside the viewer's scope a project does not exist: the same 404 as an unknown one.
-    const notFound = () => answerJson(res, 404, { error: `No metrics history for project ${JSON.stringify((projectId ?? '').slice(0, 256))}` }, cors, method);
+    const notFound = () => answerJson(res, 404, { error: `No metrics history for project ${JSON.stringify((projectId ?? '').slice(0, 256))}` }, headers, method);
     if (projectId === undefined || !scope.allows(projectId)) return notFound();
     const range = url.searchParams.get('range');
     if (!isHistoryRange(range)) {
-      return answerJson(res, 400, { error: `range must be one of 24h, 7d, 30d${range === null ? '' : `, not ${JSON.stringify(range.slice(0, 40))}`}` }, cors, method);
+      return answerJson(res, 400, { error: `range must be one of 24h, 7d, 30d${range === null ? '' : `, not ${JSON.stringify(range.slice(0, 40))}`}` }, headers, method);
     }
     let history: MetricsHistory | null;
     try {
       history = await this.history(projectId, range);
     } catch (error) {
       this.#warnDropped(`${PREFIX} history could not answer ${describeRequest(req)}: ${reasonOf(error)}; answered 503`);
-      if (!res.destroyed) answerJson(res, 503, { error: 'Metrics history is unavailable right now; retry later' }, { ...cors, 'Retry-After': '5' }, method);
+      if (!res.destroyed) answerJson(res, 503, { error: 'Metrics history is unavailable right now; retry later' }, { ...headers, 'Retry-After': '5' }, method);
       return;
     }
     if (res.destroyed) return;
     if (history === null) return notFound();
-    answerJson(res, 200, history, cors, method);
+    answerJson(res, 200, history, headers, method);
+  }
+
+  /**
+   * Counts one request of the viewer behind `req` against a rate-limit policy (`default` unless
+   * named: `stream`, or one of `rateLimit.policies`) and resolves with the decision and its headers,
+   * without answering: for a framework that sets headers its own way. `null` without a `rateLimit`
+   * option, or when the store failed (the request may go ahead). The viewer is `scope.viewer` when
+   * a scope is given (what `scopeOf` answered: no second `authorize` call), else `authorize` is
+   * asked; without a viewer the request counts by its address. Rejects with a `TypeError` for a
+   * policy that is not configured.
+   */
+  async rateLimit(req: SseRequest, policy = 'default', scope?: { readonly viewer?: string | undefined } | null): Promise<RateLimitResult | null> {
+    const limiter = this.#limiter;
+    if (!limiter) return null;
+    // A policy that is not configured is a mistake in the host's code: refused before authorize runs.
+    if (!limiter.has(policy)) return limiter.check(req, policy);
+    let viewer: string | undefined;
+    if (scope !== undefined) {
+      viewer = scope?.viewer;
+    } else {
+      try {
+        viewer = (await this.scopeOf(req))?.viewer;
+      } catch {
+        viewer = undefined;
+      }
+    }
+    await this.#start();
+    const result = await limiter.check(req, policy, viewer);
+    if (result && !result.allowed) this.#stats.rateLimited += 1;
+    return result;
+  }
+
+  /**
+   * The rate limit for a host's own route, in one line: counts the request (see `rateLimit()`),
+   * sets the figures on `res` with `setHeader` and resolves `true` to go ahead; over the limit,
+   * answers `429` (`Retry-After`, the `RateLimit` headers, `{ error, retryAfter }`, CORS as for the
+   * stream) and resolves `false`. Always `true` without a `rateLimit` option, and when the store
+   * fails (served uncounted, with a warning). Rejects with a `TypeError` for a policy that is not
+   * configured. `res.setHeader` is `node:http`'s (Express's, Fastify's `reply.raw`).
+   *
+   * @example
+   * const scope = await hub.scopeOf(req);
+   * if (!scope) return unauthorized(res);
+   * if (!(await hub.limit(req, res, 'actions', scope))) return;
+   * // … act, and answer as usual: the RateLimit headers go out with it
+   */
+  async limit(
+    req: SseRequest,
+    res: SseResponse & { setHeader?(name: string, value: string): unknown },
+    policy = 'default',
+    scope?: { readonly viewer?: string | undefined } | null,
+  ): Promise<boolean> {
+    const headers = await this.#limitOrAnswer(req, res, policy, scope, corsHeaders(req, this.#cors) ?? {}, (req.method ?? 'GET').toUpperCase());
+    if (headers === null) return false;
+    for (const [name, value] of Object.entries(headers)) res.setHeader?.(name, value);
+    return true;
+  }
+
+  /** Counts a request: the rate-limit headers to send with its answer, or `null` once it has been answered 429. */
+  async #limitOrAnswer(
+    req: SseRequest,
+    res: SseResponse,
+    policy: string,
+    scope: { readonly viewer?: string | undefined } | null | undefined,
+    cors: Record<string, string>,
+    method: string,
+  ): Promise<Record<string, string> | null> {
+    const result = await this.rateLimit(req, policy, scope);
+    if (!result) return {};
+    const headers = { ...result.headers, ...exposeRateLimitHeaders(cors) };
+    if (result.allowed) return headers;
+    this.#logger.debug?.(`${PREFIX} ${describeRequest(req)} is over the ${result.policy} rate limit; answered 429`);
+    if (!res.destroyed) answerJson(res, 429, rateLimitedBody(result), { ...cors, ...headers }, method);
+    return null;
+  }
+
+  /**
+   * Calls `listener` with every message this instance receives from the bus, in order, as it fans
+   * it out (with a shared bus, every instance sees every message, whoever sent it): what webhooks
+   * and other watchers build on. Returns a function that stops it. A listener that throws is
+   * logged, and called again for the next message.
+   */
+  observe(listener: (message: BusMessage) => void): () => void {
+    this.#observers.add(listener);
+    return () => {
+      this.#observers.delete(listener);
+    };
   }
 
   /** Sends a comment (`: text`) to every live client: not a message, not kept, carries no id. */
@@ -764,6 +879,13 @@ export class SseHub {
   #deliver(message: BusMessage): void {
     this.#lastId = message.id;
     this.#stats.delivered += 1;
+    for (const observer of this.#observers) {
+      try {
+        observer(message);
+      } catch (error) {
+        this.#warnDropped(`${PREFIX} an observer of message ${quote(message.id, 64)} threw: ${reasonOf(error)}`);
+      }
+    }
     if (this.#clients.size === 0) return;
     if (message.event === 'snapshot') {
       // About many projects: each viewer gets it filtered to its scope, built once per scope.

@@ -9,6 +9,10 @@
  * - `memoryBus()`: the in-process bus (the default); `redisBus()` is in `…/server/redis`.
  * - `corsHeaders` / `answerPreflight`: the CORS rules of the stream, for the REST endpoints beside it.
  * - `formatFrame(frame)` / `formatComment(text)`: the text of one SSE block, for a hand-written stream.
+ * - `createWebhooks(options)`: critical events POSTed to endpoints, signed per Standard Webhooks and
+ *   retried; `redisWebhookQueue()` delivers them through Redis on the Redis bus.
+ * - Rate limits: the hub's `rateLimit` option, `hub.limit(req, res, policy)` for a host's routes;
+ *   `createRateLimiter()` on its own; `redisRateLimitStore()` is in `…/server/redis`.
  */
 export { SseHub, createSseHub, resumeIdOf } from './hub.js';
 export type { SseAuthorize, SseHubOptions, SseHubStats, ServerEventPayloads } from './hub.js';
@@ -41,3 +45,38 @@ export type {
 } from './history.js';
 export { formatFrame, formatComment } from './frame.js';
 export type { SseFrame } from './frame.js';
+export {
+  MemoryRateLimitStore,
+  RATE_LIMIT_HEADER_NAMES,
+  RateLimiter,
+  addressKey,
+  clientAddress,
+  createRateLimiter,
+  memoryRateLimitStore,
+} from './rate-limit.js';
+export type { RateLimitCount, RateLimitPolicy, RateLimitResult, RateLimitStore, SseRateLimitOptions } from './rate-limit.js';
+export {
+  DEFAULT_WEBHOOK_SCHEDULE,
+  Webhooks,
+  createWebhooks,
+  exponentialSchedule,
+  generateWebhookSecret,
+  isCriticalEvent,
+  memoryWebhookQueue,
+} from './webhooks.js';
+export type {
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointStats,
+  WebhookHub,
+  WebhookJob,
+  WebhookMessage,
+  WebhookOutcome,
+  WebhookQueue,
+  WebhookQueueHost,
+  WebhookQueueStatus,
+  WebhookStats,
+  WebhooksOptions,
+} from './webhooks.js';
+export { RedisWebhookQueue, redisWebhookQueue } from './redis-webhooks.js';
+export type { RedisWebhookClient, RedisWebhookConnection, RedisWebhookQueueOptions } from './redis-webhooks.js';

@@ -9,15 +9,19 @@
  * const hub = createSseHub({ bus: redisBus({ url: process.env.REDIS_URL }), authorize, snapshot });
  *
  * The hub's history (metrics roll-ups, last points, deployments' lines) then lives in Redis too,
- * with no more wiring: see `RedisHistory`.
+ * with no more wiring: see `RedisHistory`; so do its rate-limit counts (`RedisRateLimitStore`).
  */
 import { createClient, type RedisClientOptions } from 'redis';
 import type { BusMessage, BusStatus, SseBus } from './bus.js';
 import type { SseBusHistory, SseHistoryOptions } from './history.js';
 import { quote, type SseLogger } from './log.js';
 import { RedisHistory } from './redis-history.js';
+import type { RateLimitStore } from './rate-limit.js';
+import { RedisRateLimitStore } from './redis-rate-limit.js';
 
 export { RedisHistory } from './redis-history.js';
+export { RedisRateLimitStore, redisRateLimitStore } from './redis-rate-limit.js';
+export type { RedisRateLimitConnection, RedisRateLimitStoreOptions } from './redis-rate-limit.js';
 
 export interface RedisBusOptions {
   /** The Redis server (default `redis://127.0.0.1:6379`). */
@@ -42,6 +46,11 @@ export interface RedisBusOptions {
    * Hubs on the same stream share it.
    */
   historyPrefix?: string;
+  /**
+   * Where the hub's rate-limit counts live in Redis: the start of their keys (default
+   * `<stream>:ratelimit`). Hubs on the same stream share limits.
+   */
+  rateLimitPrefix?: string;
 }
 
 /** The part of a node-redis client this bus uses. */
@@ -117,6 +126,7 @@ export class RedisBus implements SseBus {
   readonly #batch: number;
   readonly #blockMs: number;
   readonly #historyPrefix: string;
+  readonly #rateLimitPrefix: string;
   readonly #writer: Connection;
   readonly #reader: Connection;
   #deliver: ((message: BusMessage) => void) | undefined;
@@ -136,6 +146,7 @@ export class RedisBus implements SseBus {
     this.#batch = Math.max(1, Math.floor(options.batchSize ?? 500));
     this.#blockMs = Math.max(1, Math.floor(options.blockMs ?? 5000));
     this.#historyPrefix = options.historyPrefix ?? `${this.#stream}:history`;
+    this.#rateLimitPrefix = options.rateLimitPrefix ?? `${this.#stream}:ratelimit`;
     const reconnectMax = Math.max(100, options.reconnectMaxMs ?? 5000);
     const client = createClient({
       ...options.clientOptions,
@@ -215,6 +226,14 @@ export class RedisBus implements SseBus {
    */
   history(options: SseHistoryOptions = {}): SseBusHistory {
     return new RedisHistory(this.#writer, { stream: this.#stream, maxLen: this.#maxLen, prefix: this.#historyPrefix, url: this.#url }, options);
+  }
+
+  /**
+   * Rate-limit counts in Redis beside the stream, on the bus's connection (the hub takes them by
+   * itself when it has a `rateLimit`), so a limit holds across every instance. See `RedisRateLimitStore`.
+   */
+  rateLimitStore(): RateLimitStore {
+    return new RedisRateLimitStore(this.#writer, { prefix: this.#rateLimitPrefix, url: this.#url });
   }
 
   compare(a: string, b: string): number {

@@ -1,3 +1,5 @@
+import type { CSSResult } from 'lit';
+
 /**
  * A module loaded once for the page, the first time an element needs it: the strings of a popover,
  * the colours of a log. Until it has loaded, and for good if the load fails (a file missing beside
@@ -10,6 +12,8 @@ export class LazyModule<T> {
   /** The elements to render again once the load has settled. */
   readonly #waiters = new Set<() => void>();
   value: T | undefined;
+  /** While it loads: settles (never rejects) once the load has, after the waiters ran. */
+  pending: Promise<void> | undefined;
 
   constructor(load: () => Promise<T>) {
     this.#load = load;
@@ -24,7 +28,7 @@ export class LazyModule<T> {
     this.#waiters.add(waiter);
     if (!this.#started) {
       this.#started = true;
-      this.#load()
+      this.pending = this.#load()
         .then(
           (value) => void (this.value = value),
           () => undefined,
@@ -37,4 +41,10 @@ export class LazyModule<T> {
     }
     return undefined;
   }
+}
+
+/** Adds a lazily loaded part's styles to a shadow root, once. */
+export function adoptStyles(root: ShadowRoot, styles: CSSResult): void {
+  const sheet = styles.styleSheet!;
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

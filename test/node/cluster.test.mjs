@@ -3,10 +3,10 @@
 // instance, and a randomized check that no client ever receives another's messages.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../scripts/redis.mjs';
 import { sseClient, until } from './sse-client.mjs';
+import { forkInstance } from './fixtures/fork-instance.mjs';
 
 const INSTANCE = fileURLToPath(new URL('./fixtures/hub-instance.mjs', import.meta.url));
 
@@ -27,31 +27,7 @@ after(async () => {
 
 /** Starts a hub instance process on its own stream key (one per test, so tests do not see each other). */
 async function instance(stream, options = {}) {
-  const child = fork(INSTANCE, {
-    env: { ...process.env, REDIS_URL: redis.url, REDIS_STREAM: stream, HUB_OPTIONS: JSON.stringify(options) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const pending = new Map();
-  let serial = 0;
-  const port = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
-    child.on('message', (message) => {
-      if (message.ready) resolve(message.ready);
-      else pending.get(message.id)?.(message);
-    });
-  });
-  const call = (message) =>
-    new Promise((resolve, reject) => {
-      const id = ++serial;
-      pending.set(id, (reply) => {
-        pending.delete(id);
-        if ('error' in reply) reject(new Error(reply.error));
-        else resolve(reply.result);
-      });
-      child.send({ ...message, id });
-    });
+  const { child, ready: port, call } = await forkInstance(INSTANCE, { REDIS_URL: redis.url, REDIS_STREAM: stream, HUB_OPTIONS: JSON.stringify(options) }, children);
   return {
     child,
     port,
