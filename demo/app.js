@@ -37,6 +37,9 @@ function readSaved() {
   }
 }
 
+/** Actions limited like the demo server's: 10 per 10 s, so clicking fast shows the countdown. */
+const MOCK_RATE_LIMIT = { limit: 10, windowMs: 10_000 };
+
 /**
  * The simulation saved in this tab, or undefined. What storage holds may be corrupt, from another
  * version or not the demo's at all: the backend checks it, and what it refuses is dropped with a
@@ -46,7 +49,7 @@ function restoreSimulation(MockBackend, saved) {
   if (!saved) return undefined;
   try {
     if (saved.error) throw saved.error;
-    return new MockBackend({ state: saved.entry?.state ?? null });
+    return new MockBackend({ state: saved.entry?.state ?? null, rateLimit: MOCK_RATE_LIMIT });
   } catch (error) {
     console.warn(`The simulation saved in this tab was ignored: ${error.message}`);
     try {
@@ -97,7 +100,7 @@ function setupSimulation(provider) {
 
   import(mockModuleUrl()).then(
     ({ MockBackend }) => {
-      use(restoreSimulation(MockBackend, readSaved()) ?? new MockBackend());
+      use(restoreSimulation(MockBackend, readSaved()) ?? new MockBackend({ rateLimit: MOCK_RATE_LIMIT }));
       // Back from the back/forward cache: another page of the tab may have moved the simulation on.
       addEventListener('pageshow', (event) => {
         if (!event.persisted) return;

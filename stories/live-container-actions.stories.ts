@@ -4,6 +4,8 @@ import '../src/sse-provider/define.js';
 import '../src/live-container-actions/define.js';
 import '../src/live-status-alert/define.js';
 import '../src/live-toast-region/define.js';
+import '../src/sse-indicator/define.js';
+import { MockBackend } from '../src/mock/index.js';
 
 interface Args {
   status: string;
@@ -125,4 +127,33 @@ export const Live: Story = {
     </table>
     <live-toast-region></live-toast-region>
   </sse-provider>`,
+};
+
+/**
+ * Rate-limited: the mock backend allows 3 actions per 15 s, and this story has spent them already.
+ * Click any button: the answer is `429` with `Retry-After`, and every button of the provider pauses
+ * with a countdown ("Try again in 12 s") until the window resets. The toast shows the error; the
+ * indicator marks the quota used up.
+ */
+export const RateLimited: Story = {
+  parameters: { controls: { disable: true }, docs: { story: { inline: false, height: '360px' } } },
+  render: () => {
+    const backend = new MockBackend({
+      rateLimit: { limit: 3, windowMs: 15_000 },
+      projects: [
+        { projectId: 'api-gateway', name: 'API Gateway', status: 'running', url: 'https://api-gateway.clouddeploy.app' },
+        { projectId: 'docs-site', name: 'Docs Site', status: 'stopped' },
+        { projectId: 'legacy-cron', name: 'Legacy Cron', status: 'inactive', reason: 'No requests received in the last 30 minutes', inactiveTime: '30m' },
+      ],
+    });
+    // Three requests no project notices (unknown ids): the quota is spent when the story shows.
+    for (let i = 0; i < 3; i++) void backend.request('POST', '/containers/none/stop');
+    return html`<sse-provider .mockBackend=${backend}>
+      <div style="display:grid;gap:12px">
+        <sse-indicator></sse-indicator>
+        ${['api-gateway', 'docs-site', 'legacy-cron'].map((id) => html`<live-container-actions project-id=${id}></live-container-actions>`)}
+      </div>
+      <live-toast-region></live-toast-region>
+    </sse-provider>`;
+  },
 };

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { ManualClock } from '../src/core/clock.js';
 import { LiveClient } from '../src/core/client.js';
-import { SseConnection, type EventSourceLike } from '../src/core/connection.js';
+import { SseConnection, type EventSourceLike, type StreamRefusal } from '../src/core/connection.js';
 import { LiveStore, type ConnectionError, type ConnectionState } from '../src/core/store.js';
 import './helpers.js';
 
@@ -29,6 +29,11 @@ class FakeSource extends EventTarget implements EventSourceLike {
     this.readyState = gaveUp ? 2 : 0;
     this.dispatchEvent(new Event('error'));
   }
+  /** As the fetch transport refuses: CLOSED, with the status and the seconds the server asked to wait. */
+  refuse(status: number, retryAfter?: number): void {
+    this.readyState = 2;
+    this.dispatchEvent(Object.assign(new Event('error'), { status, retryAfter }));
+  }
   close(): void {
     this.readyState = 2;
     this.closed = true;
@@ -40,7 +45,7 @@ class FakeSource extends EventTarget implements EventSourceLike {
 
 const logData = (i: number) => ({ projectId: 'p', message: `line ${i}`, level: 'info', timestamp: '2026-01-01T00:00:00Z' });
 
-function setup(options: { min?: number; max?: number; random?: () => number; staleTimeout?: number } = {}) {
+function setup(options: { min?: number; max?: number; random?: () => number; staleTimeout?: number; probe?: (url: string) => Promise<StreamRefusal | undefined> } = {}) {
   FakeSource.all = [];
   const clock = new ManualClock();
   const states: ConnectionState[] = [];
@@ -55,6 +60,7 @@ function setup(options: { min?: number; max?: number; random?: () => number; sta
     reconnectMax: options.max ?? 30000,
     random: options.random ?? (() => 0.5),
     staleTimeout: options.staleTimeout,
+    probe: options.probe,
     onEvent: (event) => {
       if (event.kind === 'state') states.push(event.state);
       if (event.kind === 'error') errors.push(event.error);
@@ -255,5 +261,125 @@ describe('SseConnection', () => {
     clock.advance(1000);
     expect(calls).to.equal(2);
     connection.disconnect();
+  });
+
+  describe('Retry-After', () => {
+    /** Advances the clock 100 ms at a time until a new source opens; the time it took. */
+    function waitForAttempt(clock: ManualClock, limit = 120_000): number {
+      const before = FakeSource.all.length;
+      let waited = 0;
+      while (FakeSource.all.length === before) {
+        clock.advance(100);
+        waited += 100;
+        if (waited > limit) throw new Error('no new attempt');
+      }
+      return waited;
+    }
+
+    for (const status of [429, 503]) {
+      it(`waits at least Retry-After after a ${status}, however the next attempt is asked for`, () => {
+        const { client, clock, errors, store } = setup({ min: 1000, random: () => 0.5 });
+        client.connect();
+        FakeSource.latest().refuse(status, 30);
+        expect(errors.at(-1)).to.deep.equal({ message: 'The stream could not be opened (HTTP error or wrong content type)', status, willRetry: true, retryAfter: 30 });
+        expect(store.connection.lastError?.retryAfter).to.equal(30);
+        // A reconnect() or coming back online within the wait does not open early.
+        clock.advance(10_000);
+        client.reconnect();
+        expect(FakeSource.all).to.have.length(1);
+        // 30 s plus a first backoff step (750 ms with this jitter), counted from the refusal.
+        expect(10_000 + waitForAttempt(clock)).to.equal(30_800);
+        FakeSource.latest().open();
+        client.disconnect();
+      });
+    }
+
+    it('a short Retry-After never shortens the backoff', () => {
+      const { client, clock } = setup({ min: 4000, random: () => 0.5 });
+      client.connect();
+      FakeSource.latest().refuse(429, 0);
+      expect(waitForAttempt(clock), "the backoff of min 4000 ms with this jitter").to.equal(3000);
+      client.disconnect();
+    });
+
+    it('a refusal without Retry-After waits the backoff only', () => {
+      const { client, clock, errors } = setup({ min: 1000, random: () => 0.5 });
+      client.connect();
+      FakeSource.latest().refuse(503);
+      expect(errors.at(-1)).to.not.have.property('retryAfter');
+      expect(waitForAttempt(clock)).to.equal(800);
+      client.disconnect();
+    });
+
+    it('probes once when a browser EventSource gives up before opening, and honours what it learns', async () => {
+      const probes: string[] = [];
+      let answer: StreamRefusal | undefined = { status: 429, retryAfter: 20 };
+      const { client, clock, errors, states } = setup({
+        min: 1000,
+        random: () => 0.5,
+        probe: async (url) => {
+          probes.push(url);
+          return answer;
+        },
+      });
+      client.connect();
+      FakeSource.latest().fail(true);
+      // Closed and quiet while the probe asks: no error yet, no timer.
+      expect(states.at(-1)).to.equal('closed');
+      expect(errors).to.have.length(0);
+      expect(clock.pending).to.equal(0);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(probes).to.deep.equal(['/events?x=1']);
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.include({ status: 429, retryAfter: 20, willRetry: true });
+      expect(waitForAttempt(clock)).to.equal(20_800);
+
+      // A probe that learns no wait (a 500) turns probing off until a stream opens.
+      answer = { status: 500 };
+      FakeSource.latest().fail(true);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(probes).to.have.length(2);
+      expect(errors.at(-1)).to.include({ status: 500 });
+      waitForAttempt(clock);
+      FakeSource.latest().fail(true);
+      expect(probes, 'no probe for the same trouble again').to.have.length(2);
+      expect(errors.at(-1)).to.not.have.property('status');
+      waitForAttempt(clock);
+      FakeSource.latest().open();
+      // Open: the next refusal is probed again. A drop after opening is never probed.
+      FakeSource.latest().fail(false);
+      waitForAttempt(clock);
+      FakeSource.latest().fail(true);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(probes).to.have.length(3);
+      client.disconnect();
+    });
+
+    it('a probe answered after disconnect() reports nothing and schedules nothing', async () => {
+      let resolve!: (refusal: StreamRefusal) => void;
+      const { client, clock, errors } = setup({ probe: () => new Promise((done) => (resolve = done)) });
+      client.connect();
+      FakeSource.latest().fail(true);
+      client.disconnect();
+      resolve({ status: 429, retryAfter: 5 });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(errors).to.have.length(0);
+      expect(clock.pending).to.equal(0);
+    });
+
+    it('a probe that fails is one failure without a status', async () => {
+      const { client, errors } = setup({ probe: () => Promise.reject(new TypeError('Failed to fetch')) });
+      client.connect();
+      FakeSource.latest().fail(true);
+      await new Promise((done) => setTimeout(done));
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.not.have.property('status');
+      expect(errors[0]!.willRetry).to.equal(true);
+      client.disconnect();
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { SseConnection, type StreamMessage } from '../src/core/connection.js';
-import { FetchEventSource, SseErrorEvent, SseMessageEvent, type FetchEventSourceInit } from '../src/core/fetch-event-source.js';
+import { FetchEventSource, SseErrorEvent, SseMessageEvent, probeStream, type FetchEventSourceInit } from '../src/core/fetch-event-source.js';
+import type { RateLimitInfo } from '../src/core/store.js';
 import type { SseDiscard } from '../src/core/sse-parser.js';
 import { until } from './helpers.js';
 
@@ -156,6 +157,60 @@ describe('FetchEventSource: refused responses', () => {
     expect(seen).to.have.length(1);
     expect(seen[0]).to.deep.include({ status: undefined, readyState: 2 });
     expect((seen[0] as { error: string }).error).to.match(/could not be opened/);
+  });
+});
+
+describe('FetchEventSource: rate limits', () => {
+  const session = () => `fes-limit-${Math.random().toString(36).slice(2)}`;
+
+  for (const status of [429, 503]) {
+    it(`reads Retry-After and the figures of a ${status}`, async () => {
+      const figures: RateLimitInfo[] = [];
+      const source = new FetchEventSource(`/sse/limited?session=${session()}&status=${status}&retryAfter=9`, { onRateLimit: (info) => figures.push(info) });
+      const error = await new Promise<SseErrorEvent>((resolve) => source.addEventListener('error', (event) => resolve(event as SseErrorEvent)));
+      expect([error.status, error.retryAfter]).to.deep.equal([status, 9]);
+      expect(figures).to.have.length(1);
+      expect(figures[0]).to.deep.include({ limit: 5, remaining: 0, policy: 'stream', source: 'stream' });
+      expect(figures[0]!.reset! - Date.now()).to.be.within(8000, 9000);
+    });
+  }
+
+  it('takes an HTTP date in Retry-After, and the X-RateLimit-* figures', async () => {
+    const figures: RateLimitInfo[] = [];
+    const source = new FetchEventSource(`/sse/limited?session=${session()}&date=1&legacy=1&retryAfter=30`, { onRateLimit: (info) => figures.push(info) });
+    const error = await new Promise<SseErrorEvent>((resolve) => source.addEventListener('error', (event) => resolve(event as SseErrorEvent)));
+    expect(error.retryAfter).to.be.within(30, 31);
+    expect(figures[0]).to.deep.include({ limit: 5, remaining: 0, source: 'stream' });
+    expect(figures[0]).to.not.have.property('policy');
+  });
+
+  it('a 429 without Retry-After waits until the exhausted quota resets', async () => {
+    const source = new FetchEventSource(`/sse/limited?session=${session()}&bare=1`);
+    const error = await new Promise<SseErrorEvent>((resolve) => source.addEventListener('error', (event) => resolve(event as SseErrorEvent)));
+    // RateLimit: "stream";r=0;t=1
+    expect([error.status, error.retryAfter]).to.deep.equal([429, 1]);
+  });
+
+  it('passes on the figures of a stream it opens', async () => {
+    const figures: RateLimitInfo[] = [];
+    const source = new FetchEventSource(`/sse/limited?session=${session()}&refuse=0`, { onRateLimit: (info) => figures.push(info) });
+    await new Promise((resolve) => source.addEventListener('open', resolve));
+    source.close();
+    expect(figures).to.have.length(1);
+    expect(figures[0]).to.deep.include({ limit: 5, remaining: 4, policy: 'stream' });
+  });
+
+  it('probeStream: what a browser EventSource cannot see, with one request that reads no body', async () => {
+    const id = session();
+    const figures: RateLimitInfo[] = [];
+    const refused = await probeStream(`/sse/limited?session=${id}&refuse=1&retryAfter=4`, { onRateLimit: (info) => figures.push(info) });
+    expect(refused).to.deep.equal({ status: 429, retryAfter: 4 });
+    expect(figures[0]).to.deep.include({ remaining: 0, limit: 5 });
+    // An open stream is answered 200 and let go at once.
+    expect(await probeStream(`/sse/limited?session=${id}&refuse=1`)).to.deep.equal({ status: 200 });
+    expect(await probeStream('http://127.0.0.1:1/unreachable')).to.equal(undefined);
+    const seen = (await (await fetch(`/sse/status?session=${id}`)).json()) as { answers: number[] };
+    expect(seen.answers).to.deep.equal([429, 200]);
   });
 });
 

@@ -374,7 +374,8 @@ describe('<live-container-actions>', () => {
 
       part(el, 'delete')!.focus();
       await sendKeys({ press: 'Enter' });
-      await el.updateComplete;
+      // The confirmation is a part loaded with the first click on Delete.
+      await until(() => part(el, 'confirm') !== null && el.shadowRoot!.activeElement === part(el, 'cancel'), 'the confirmation');
       const confirm = part(el, 'confirm')!;
       expect(confirm.getAttribute('role')).to.equal('group');
       expect(part(el, 'confirm-message')!.textContent).to.contain('Delete web?');
@@ -387,7 +388,7 @@ describe('<live-container-actions>', () => {
       expect(el.shadowRoot!.activeElement === part(el, 'delete')).to.be.true;
 
       await sendKeys({ press: 'Space' });
-      await el.updateComplete;
+      await until(() => el.shadowRoot!.activeElement === part(el, 'cancel'), 'the confirmation again');
       await sendKeys({ press: 'Enter' }); // on Cancel
       await el.updateComplete;
       expect(part(el, 'confirm') == null).to.be.true;
@@ -396,7 +397,7 @@ describe('<live-container-actions>', () => {
       expect(fetches.calls).to.have.length(0);
 
       part(el, 'delete')!.click();
-      await el.updateComplete;
+      await until(() => part(el, 'confirm-delete') !== null, 'the confirmation');
       const done = oneEvent(el, 'action-success');
       part(el, 'confirm-delete')!.click();
       const { detail } = (await done) as CustomEvent<ActionSuccessDetail>;
@@ -414,7 +415,7 @@ describe('<live-container-actions>', () => {
         (id) => html`<live-container-actions project-id=${id} deletable></live-container-actions>`,
       );
       part(el, 'delete')!.click();
-      await el.updateComplete;
+      await until(() => part(el, 'confirm-message') !== null, 'the confirmation');
       expect(part(el, 'confirm-message')!.textContent).to.contain('Delete Old <b>site</b>?');
       expect(el.shadowRoot!.querySelector('b') == null, 'names are text').to.be.true;
       const done = oneEvent(el, 'action-success');
@@ -503,8 +504,7 @@ describe('<live-container-actions>', () => {
           wrapper.append(el);
           await el.updateComplete;
           part(el, 'delete')!.click();
-          await el.updateComplete;
-          expect(part(el, 'confirm') != null).to.be.true;
+          await until(() => part(el, 'confirm') !== null, 'the confirmation');
           await expect(el).to.be.accessible();
         } finally {
           fetches.restore();

@@ -114,7 +114,7 @@ describe('MockBackend', () => {
       clock.advance(60_000);
 
       // `backfill` is the server helper's: what it kept from before a client connected.
-      expect(new Set(received.map((message) => message.type))).to.deep.equal(new Set(EVENT_TYPES.filter((type) => type !== 'backfill')));
+      expect(new Set(received.map((message) => message.type))).to.deep.equal(new Set(EVENT_TYPES.filter((type) => type !== 'backfill' && type !== 'rate_limit')));
       const statuses = new Set<string>();
       for (const message of received) {
         const data = JSON.parse(message.data);

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MAX_STRING_LENGTH, validateEvent, validateMessage, validateProjectList, type ValidationResult } from '../src/core/protocol.js';
+import { MAX_STRING_LENGTH, resetAt, validateEvent, validateMessage, validateProjectList, type ValidationResult } from '../src/core/protocol.js';
 import './helpers.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -24,6 +24,7 @@ const valid = {
       },
     ],
   },
+  rate_limit: { projectId: 'web', limit: 10, remaining: 3, reset: 7 },
 } as const;
 
 function reasonOf(result: ValidationResult): string {
@@ -95,6 +96,15 @@ describe('protocol validation', () => {
     ['auto_shutdown', 'inactiveTime as a boolean', { projectId: 'a', reason: 'r', inactiveTime: true }, /"inactiveTime" must be a string/],
     ['snapshot', 'projects not an array', { projects: 'all' }, /"projects" must be an array/],
     ['snapshot', 'a project with an unknown status', { projects: [{ projectId: 'a', status: 'weird' }] }, /projects\[0\]: field "status"/],
+    ['rate_limit', 'a missing limit', { remaining: 1, reset: 5 }, /missing field "limit"/],
+    ['rate_limit', 'a negative remaining', { limit: 10, remaining: -1, reset: 5 }, /"remaining" must not be negative/],
+    ['rate_limit', 'a limit as a string', { limit: '10', remaining: 1, reset: 5 }, /"limit" must be a number/],
+    ['rate_limit', 'more left than the limit', { limit: 10, remaining: 11, reset: 5 }, /out of range/],
+    ['rate_limit', 'a limit of 0', { limit: 0, remaining: 0, reset: 5 }, /out of range/],
+    ['rate_limit', 'a fractional remaining', { limit: 10, remaining: 2.5, reset: 5 }, /out of range/],
+    ['rate_limit', 'a reset two days away', { limit: 10, remaining: 1, reset: 2 * 86_400 }, /out of range/],
+    ['rate_limit', 'a reset in epoch seconds far from now', { limit: 10, remaining: 1, reset: NOW / 1000 + 3 * 86_400 }, /out of range/],
+    ['rate_limit', 'an empty project id', { projectId: '', limit: 10, remaining: 1, reset: 5 }, /1–256/],
   ];
 
   for (const [type, what, data, reason] of invalid) {
@@ -102,6 +112,19 @@ describe('protocol validation', () => {
       expect(reasonOf(validateMessage(type, JSON.stringify(data), NOW))).to.match(reason);
     });
   }
+
+  it('reads a rate_limit: seconds from now or epoch seconds, with or without a project', () => {
+    const relative = validateEvent('rate_limit', { limit: 10, remaining: 0, reset: 12 }, NOW);
+    expect(relative.outcome === 'valid' && relative.event.data).to.deep.equal({ limit: 10, remaining: 0, reset: 12 });
+    const epoch = validateEvent('rate_limit', { limit: 10, remaining: 4, reset: NOW / 1000 + 30, projectId: null }, NOW);
+    expect(epoch.outcome).to.equal('valid');
+    expect(reasonOf(validateEvent('rate_limit', { limit: 10, remaining: 1, reset: Infinity }, NOW))).to.match(/finite/);
+    // The reset as a time: relative, absolute, a reset just past counted as now, nonsense refused.
+    expect(resetAt(12, NOW)).to.equal(NOW + 12_000);
+    expect(resetAt(NOW / 1000 + 30, NOW)).to.equal(NOW + 30_000);
+    expect(resetAt(NOW / 1000 - 5, NOW)).to.equal(NOW);
+    for (const nonsense of [-1, NaN, Infinity, 86_401, NOW / 1000 + 86_401, 1e12]) expect(resetAt(nonsense, NOW), String(nonsense)).to.be.undefined;
+  });
 
   it('rejects non-finite numbers, which JSON cannot carry but a parsed object can', () => {
     for (const value of [NaN, Infinity, -Infinity]) {

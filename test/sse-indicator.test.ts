@@ -782,4 +782,116 @@ describe('<sse-indicator>', () => {
       expect(getComputedStyle(popover(dark)).color).to.not.equal(getComputedStyle(popover(light)).color);
     });
   });
+  describe('rate limits', () => {
+    const soon = () => Date.now() + 90_000;
+    const quota = (el: SseIndicator) => part(el, 'quota');
+    /** What a screen reader says for the button: its text, without what is hidden from it. */
+    const name = (el: SseIndicator) => {
+      const copy = trigger(el).cloneNode(true) as HTMLElement;
+      for (const hidden of copy.querySelectorAll('[aria-hidden="true"]')) hidden.remove();
+      return text(copy);
+    };
+    const figures = (el: SseIndicator) => parts(el, 'limit').map((item) => [item.dataset.limit, text(item.querySelector('[part~="limit-value"]'))]);
+
+    it('marks a quota near exhaustion on the button, in words for screen readers, without opening the popover', async () => {
+      const el = await fixture<SseIndicator>(html`<sse-indicator state="open" url="/e" .rateLimit=${{ limit: 10, remaining: 1, reset: soon(), policy: 'actions', source: 'action' }}></sse-indicator>`);
+      await until(() => quota(el) !== null, 'the marker');
+      expect(isOpen(el)).to.equal(false);
+      expect(name(el)).to.equal('Connected (live updates) Rate limit: 1 of 10 left');
+      const visible = quota(el)!.querySelector('[aria-hidden="true"]')!;
+      expect(text(visible)).to.equal('1/10');
+      expect(trigger(el).getBoundingClientRect().right, 'inside the button').to.be.at.least(quota(el)!.getBoundingClientRect().right);
+    });
+
+    it('shows the last figures in the popover: left, reset time, policy, project, and where they came from', async () => {
+      const reset = soon();
+      const el = await fixture<SseIndicator>(
+        html`<sse-indicator state="open" url="/e" .rateLimit=${{ limit: 60, remaining: 42, reset, policy: 'actions', projectId: 'web', source: 'stream' }}></sse-indicator>`,
+      );
+      await openDetails(el);
+      expect(quota(el), 'plenty left: no marker').to.equal(null);
+      const time = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(reset);
+      expect(figures(el)).to.deep.equal([
+        ['left', '42 of 60'],
+        ['reset', time],
+        ['policy', 'actions'],
+        ['project', 'web'],
+      ]);
+      expect(text(part(el, 'limit-source'))).to.equal('The last figures the stream’s answer gave.');
+      expect(parts(el, 'section-title').map(text)).to.include('Rate limit');
+    });
+
+    it('tells low from used up, and near exhaustion is a tenth or less', async () => {
+      const make = (remaining: number, limit = 10) =>
+        fixture<SseIndicator>(html`<sse-indicator state="open" .rateLimit=${{ limit, remaining, reset: soon() }}></sse-indicator>`);
+      const low = await make(1);
+      const out = await make(0);
+      await until(() => quota(low) !== null && quota(out) !== null, 'the markers');
+      expect(getComputedStyle(quota(out)!).backgroundColor).to.not.equal(getComputedStyle(quota(low)!).backgroundColor);
+      expect(name(out)).to.contain('Rate limit: 0 of 10 left');
+      const edge = await make(10, 100);
+      const above = await make(11, 100);
+      await until(() => quota(edge) !== null, 'the marker at a tenth');
+      await frames(2);
+      expect(quota(above)).to.equal(null);
+    });
+
+    it('never shows nonsense figures', async () => {
+      for (const rateLimit of [
+        { limit: 10, remaining: 11 },
+        { limit: 0, remaining: 0 },
+        { limit: 10, remaining: -1 },
+        { limit: 10, remaining: 0.5 },
+        { limit: NaN, remaining: 0 },
+      ]) {
+        const el = await fixture<SseIndicator>(html`<sse-indicator state="open" url="/e" .rateLimit=${rateLimit}></sse-indicator>`);
+        await openDetails(el);
+        expect(quota(el), JSON.stringify(rateLimit)).to.equal(null);
+        expect(part(el, 'limits'), JSON.stringify(rateLimit)).to.equal(null);
+      }
+    });
+
+    it('drops the marker when the window resets, with nothing else changing', async () => {
+      const el = await fixture<SseIndicator>(html`<sse-indicator state="open" .rateLimit=${{ limit: 10, remaining: 0, reset: Date.now() + 400 }}></sse-indicator>`);
+      await until(() => quota(el) !== null, 'the marker');
+      await until(() => quota(el) === null, 'the marker to go at the reset', 2000);
+      const past = await fixture<SseIndicator>(html`<sse-indicator state="open" .rateLimit=${{ limit: 10, remaining: 0, reset: Date.now() - 1000 }}></sse-indicator>`);
+      await frames(3);
+      expect(quota(past), 'a window already reset').to.equal(null);
+    });
+
+    it('follows the provider’s record, in Spanish', async () => {
+      const root = await fixture<HTMLDivElement>(html`<div lang="es"><sse-provider><sse-indicator></sse-indicator></sse-provider></div>`);
+      const provider = root.querySelector('sse-provider')!;
+      const el = root.querySelector('sse-indicator')!;
+      provider.store.setConnection({ rateLimit: { limit: 10, remaining: 1, reset: soon(), policy: 'actions', source: 'event' } });
+      await until(() => quota(el) !== null, 'the marker');
+      expect(name(el)).to.contain('Límite de peticiones: quedan 1 de 10');
+      await openDetails(el);
+      expect(figures(el)[0]).to.deep.equal(['left', '1 de 10']);
+      expect(text(part(el, 'limit-source'))).to.equal('Las últimas cifras que dio un evento rate_limit.');
+      provider.store.setConnection({ rateLimit: { limit: 10, remaining: 9, source: 'action' } });
+      await until(() => quota(el) === null, 'the marker to go');
+      expect(figures(el)).to.deep.equal([['left', '9 de 10']]);
+    });
+
+    for (const theme of ['light', 'dark'] as const) {
+      for (const lang of ['en', 'es']) {
+        it(`is accessible with the marker and the figures (${theme}, ${lang})`, async () => {
+          const wrapper = await fixture<HTMLDivElement>(
+            html`<div theme=${theme} lang=${lang} style="padding:8px;background:${theme === 'dark' ? '#0d1117' : '#ffffff'}">
+              <sse-indicator state="open" url="/e" .rateLimit=${{ limit: 10, remaining: 1, reset: soon(), policy: 'actions', source: 'action' }}></sse-indicator>
+              <sse-indicator state="closed" url="/e" .rateLimit=${{ limit: 10, remaining: 0, reset: soon() }}></sse-indicator>
+            </div>`,
+          );
+          const [low, out] = [...wrapper.querySelectorAll('sse-indicator')];
+          await until(() => quota(low!) !== null && quota(out!) !== null, 'the markers');
+          await expect(low!).to.be.accessible();
+          await expect(out!).to.be.accessible();
+          await openDetails(low!);
+          await expect(low!).to.be.accessible();
+        });
+      }
+    }
+  });
 });

@@ -98,6 +98,19 @@ describe('LiveStore', () => {
     expect(store.getProject('nope')).to.equal(undefined);
   });
 
+  it('keeps the figures of a rate_limit event in the connection record, tells connection listeners, and touches no project', async () => {
+    const store = new LiveStore();
+    let told = 0;
+    store.subscribeConnection(() => (told += 1));
+    const now = Date.UTC(2026, 0, 1);
+    store.apply({ type: 'rate_limit', data: { limit: 10, remaining: 1, reset: 12 } }, now);
+    expect(store.connection.rateLimit).to.deep.equal({ limit: 10, remaining: 1, reset: now + 12_000, source: 'event' });
+    store.apply({ type: 'rate_limit', data: { projectId: 'web', limit: 60, remaining: 59, reset: now / 1000 + 30 } }, now);
+    expect(store.connection.rateLimit).to.deep.equal({ projectId: 'web', limit: 60, remaining: 59, reset: now + 30_000, source: 'event' });
+    expect(store.size, 'a quota is not a project').to.equal(0);
+    await until(() => told > 0, 'the connection listener');
+  });
+
   it('bounds each project log and counts what it drops', () => {
     const store = new LiveStore({ logLimit: 100 });
     for (let i = 0; i < 250; i++) store.apply(log('a', `a${i}`));

@@ -1,6 +1,6 @@
 import { realClock, type Clock } from './clock.js';
-import { SseConnection, type EventSourceFactory, type StreamMessage } from './connection.js';
-import { EVENT_TYPES, validateMessage, validateProjectList, type ProtocolEvent } from './protocol.js';
+import { SseConnection, type ConnectionOptions, type EventSourceFactory, type StreamMessage } from './connection.js';
+import { EVENT_TYPES, validateMessage, type ProtocolEvent } from './protocol.js';
 import type { ConnectionError, ConnectionState, LiveStore } from './store.js';
 
 /** What the client reports to its host, synchronously, as it happens. */
@@ -26,6 +26,8 @@ export interface ClientOptions {
   resumeWith?: 'query' | 'header';
   /** The id to resume from, carried over from an earlier client of the same stream. */
   lastEventId?: string;
+  /** Asks the server what refused a stream the transport hides it from (see `ConnectionOptions.probe`). */
+  probe?: ConnectionOptions['probe'];
   clock?: Clock;
   random?: () => number;
   onEvent?(event: ClientEvent): void;
@@ -115,6 +117,7 @@ export class LiveClient {
       random: options.random,
       staleTimeout: options.staleTimeout,
       resumeWith: options.resumeWith,
+      probe: options.probe,
       onDiscard: (reason) => {
         // Too large to parse: counted as received and rejected, like any invalid message.
         this.store.count('received');
@@ -226,24 +229,17 @@ export class LiveClient {
     this.#snapshotAbort?.abort();
     const abort = new AbortController();
     this.#snapshotAbort = abort;
-    const fetch = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
-    const credentials: RequestCredentials = this.#options.withCredentials ? 'include' : 'same-origin';
     // What the stream applies while the request is in flight is newer than the answer.
     const since = this.store.mark();
-    fetch(url, { signal: abort.signal, credentials, headers: { Accept: 'application/json' } })
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`snapshot-url answered HTTP ${response.status}`);
-        const result = validateProjectList(await response.json());
-        if (abort.signal.aborted) return;
-        if (result.outcome !== 'valid' || result.event.type !== 'snapshot') {
-          this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${result.outcome === 'valid' ? 'not a project list' : result.reason}` });
-          return;
-        }
-        this.store.applySnapshot(result.event.data, this.#clock.now(), since);
-      })
-      .catch((error: unknown) => {
-        if (abort.signal.aborted) return;
-        this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${error instanceof Error ? error.message : String(error)}` });
-      });
+    import('./snapshot-url.js')
+      .then((module) => module.requestSnapshot(url, abort.signal, this.#options))
+      .then(
+        (snapshot) => {
+          if (!abort.signal.aborted) this.store.applySnapshot(snapshot, this.#clock.now(), since);
+        },
+        (error: unknown) => {
+          if (!abort.signal.aborted) this.#options.onEvent?.({ kind: 'invalid', type: 'snapshot', reason: `snapshot-url: ${error instanceof Error ? error.message : String(error)}` });
+        },
+      );
   }
 }

@@ -61,6 +61,18 @@ export interface ConnectionOptions {
   resumeWith?: 'query' | 'header';
   /** No message or heartbeat for this many ms → the stream is treated as dead and reopened. 0 = off. */
   staleTimeout?: number;
+  /**
+   * Asks the server what refused a stream the transport could not tell about (a browser's
+   * `EventSource` that gave up before opening hides the status and the headers): resolves with
+   * the status and the `Retry-After` seconds of a request to the same URL.
+   */
+  probe?(url: string): Promise<StreamRefusal | undefined>;
+}
+
+/** Why the server refused a stream: its status, and the seconds it asked to wait. */
+export interface StreamRefusal {
+  status: number;
+  retryAfter?: number;
 }
 
 /** The smallest base delay a server's `retry:` can set, in ms. */
@@ -92,6 +104,12 @@ const defaultFactory: EventSourceFactory = (url, init) => new EventSource(url, i
  * the stream and opens a new one after an exponential backoff with jitter, resuming from the last
  * event id (sent as the `lastEventId` query parameter, since a native `EventSource` cannot set
  * headers).
+ *
+ * A refusal that says how long to wait (`Retry-After` on a 429 or 503, as the fetch transport
+ * reports it in its `error` event's `retryAfter`) is honoured: no stream opens before then, however
+ * the next attempt is asked for. A browser's `EventSource` hides the status and headers of a
+ * refusal; with a `probe`, the connection asks the same URL once what refused it, and probes again
+ * only after a stream has opened or while the server keeps asking to wait.
  */
 export class SseConnection {
   #options: ConnectionOptions;
@@ -111,6 +129,12 @@ export class SseConnection {
   #retryBase: number | undefined;
   #staleTimer: unknown;
   #lastActivity = 0;
+  /** No stream opens before this time (epoch ms of the clock): the server's `Retry-After`. */
+  #notBefore = 0;
+  /** Whether a stream that fails before opening is probed; off after a probe that learnt no wait. */
+  #probing = true;
+  /** The probe in flight: a newer attempt or `disconnect()` makes its answer moot. */
+  #probe: object | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -142,6 +166,7 @@ export class SseConnection {
   /** Closes the stream and stops retrying. */
   disconnect(): void {
     this.#active = false;
+    this.#probe = undefined;
     this.#cancelRetry();
     this.#closeSource();
     this.#setState('closed');
@@ -173,14 +198,21 @@ export class SseConnection {
   }
 
   #open(): void {
+    this.#probe = undefined;
+    // Not before the server said: however the attempt came (a retry, `online`, `reconnect()`).
+    const wait = this.#notBefore - this.#clock.now();
+    if (wait > 0) return this.#retryIn(wait);
     this.#streamId = '';
     this.#setState('connecting');
     let source: EventSourceLike;
+    let url = this.#options.url;
     try {
       const factory = this.#options.factory ?? defaultFactory;
       const init: EventSourceInit = { withCredentials: this.#options.withCredentials ?? false };
-      if (this.#options.resumeWith === 'header' && this.#lastEventId !== undefined) init.lastEventId = this.#lastEventId;
-      source = factory(this.#options.resumeWith === 'header' ? this.#options.url : this.#resumeUrl(), init);
+      if (this.#options.resumeWith === 'header') {
+        if (this.#lastEventId !== undefined) init.lastEventId = this.#lastEventId;
+      } else url = this.#resumeUrl();
+      source = factory(url, init);
     } catch (error) {
       // A malformed URL throws synchronously; it is reported and retried like any failure.
       this.#fail(`Could not open the stream: ${error instanceof Error ? error.message : String(error)}`);
@@ -194,6 +226,7 @@ export class SseConnection {
     listen('open', () => {
       if (this.#source !== source) return;
       this.#attempt = 0;
+      this.#probing = true;
       this.#alive();
       this.#setState('open');
       // Connections opened after the first: failed attempts before any opened do not count.
@@ -223,7 +256,7 @@ export class SseConnection {
     });
     listen('error', (event) => {
       if (this.#source !== source) return;
-      const status = (event as Event & { status?: number }).status;
+      const { status, retryAfter } = event as Event & StreamRefusal;
       if (status !== undefined && AUTH_STATUSES.has(status)) {
         // Retrying with the same credentials only hammers the server; `reconnect()` tries again.
         this.#active = false;
@@ -236,7 +269,21 @@ export class SseConnection {
         : gaveUp
           ? 'The stream could not be opened (HTTP error or wrong content type)'
           : 'The stream could not be opened';
-      this.#fail(message, status);
+      const probe = this.#options.probe;
+      if (probe && gaveUp && status === undefined && this.#state !== 'open' && this.#probing) {
+        // Closed and quiet while the probe asks (state `closed`, no timer), then reported as one failure.
+        this.#closeSource();
+        this.#setState('closed');
+        const token = (this.#probe = {});
+        const report = (refusal?: StreamRefusal) => {
+          if (this.#probe !== token) return;
+          this.#probing = refusal?.retryAfter !== undefined;
+          this.#fail(message, refusal?.status, refusal?.retryAfter);
+        };
+        probe(url).then(report, () => report());
+        return;
+      }
+      this.#fail(message, status, retryAfter);
     });
     const types = new Set(['message', ...this.#options.eventTypes]);
     const receive = (type: string, data: string, lastEventId: string, hasId: boolean | undefined) => {
@@ -291,15 +338,27 @@ export class SseConnection {
     this.#staleTimer = undefined;
   }
 
-  #fail(message: string, status?: number): void {
+  #fail(message: string, status?: number, retryAfter?: number): void {
     this.#closeSource();
     this.#setState('closed');
     const error: ConnectionError = { message, willRetry: this.#active };
     if (status !== undefined) error.status = status;
+    if (retryAfter !== undefined) error.retryAfter = retryAfter;
     this.#options.onError(error);
     if (!this.#active) return;
-    const delay = this.backoff(this.#attempt);
+    let delay = this.backoff(this.#attempt);
     this.#attempt += 1;
+    if (retryAfter !== undefined) {
+      // At least what the server asked, plus a first backoff step so that the clients it refused
+      // together do not all come back in the same instant.
+      delay = Math.max(delay, retryAfter * 1000 + this.backoff(0));
+      this.#notBefore = this.#clock.now() + delay;
+    }
+    this.#retryIn(delay);
+  }
+
+  #retryIn(delay: number): void {
+    this.#cancelRetry();
     this.#retryTimer = this.#clock.setTimeout(() => {
       this.#retryTimer = undefined;
       if (this.#active) this.#open();

@@ -1,6 +1,8 @@
-import type { EventSourceLike } from './connection.js';
+import type { EventSourceLike, StreamRefusal } from './connection.js';
 import { SseByteParser, SseParser, type SseDiscard } from './sse-parser.js';
 import { MessageTarget } from './message-target.js';
+import { readLimits } from './rate-limit.js';
+import type { RateLimitInfo } from './store.js';
 
 export type HeaderRecord = Record<string, string>;
 
@@ -18,6 +20,8 @@ export interface FetchEventSourceInit {
   fetch?: typeof globalThis.fetch;
   /** Longest line, and longest event data, kept by the parser; see `SseParser`. */
   maxLength?: number;
+  /** Called with the rate-limit figures the response carried (`RateLimit`, `X-RateLimit-*`), if sound. */
+  onRateLimit?(figures: RateLimitInfo): void;
 }
 
 /** The `error` event: why the stream closed, with the HTTP status when the server answered one. */
@@ -25,11 +29,14 @@ export class SseErrorEvent extends Event {
   /** The HTTP status, when a response arrived but was refused (not 200, or not an event stream). */
   readonly status: number | undefined;
   readonly message: string;
+  /** Seconds the server asked to wait before trying again (`Retry-After`, or a `429`'s quota reset). */
+  readonly retryAfter: number | undefined;
 
-  constructor(message: string, status?: number) {
+  constructor(message: string, status?: number, retryAfter?: number) {
     super('error');
     this.message = message;
     this.status = status;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -153,6 +160,8 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
     }
     if (this.#closed) return;
 
+    const limits = readLimits(response.headers, response.status, 'stream');
+    if (limits.rateLimit) init.onRateLimit?.(limits.rateLimit);
     const type = response.headers.get('Content-Type') ?? '';
     const essence = type.split(';')[0]!.trim().toLowerCase();
     if (response.status !== 200 || essence !== 'text/event-stream' || !response.body) {
@@ -164,7 +173,7 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
           : essence !== 'text/event-stream'
             ? `The server answered ${type ? `Content-Type ${type}` : 'no Content-Type'}, not text/event-stream`
             : 'The response has no body';
-      this.#fail(message, response.status);
+      this.#fail(message, response.status, limits.retryAfter);
       return;
     }
 
@@ -214,11 +223,40 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
     this.#fail('The stream ended');
   }
 
-  #fail(message: string, status?: number): void {
+  #fail(message: string, status?: number, retryAfter?: number): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#readyState = CLOSED;
     this.#abort.abort();
-    this.dispatchEvent(new SseErrorEvent(message, status));
+    this.dispatchEvent(new SseErrorEvent(message, status, retryAfter));
+  }
+}
+
+/**
+ * Asks a stream's URL what a browser's `EventSource` cannot tell: one `GET` as the `EventSource`
+ * would make it (`Accept: text/event-stream`, its credentials), whose status, `Retry-After` and
+ * rate-limit figures are read before the request is aborted — nothing of the body is read.
+ * Resolves undefined when no answer came. A cross-origin server must expose the headers
+ * (`Access-Control-Expose-Headers`) for them to be read; the status is always readable.
+ */
+export async function probeStream(url: string, init: Pick<FetchEventSourceInit, 'withCredentials' | 'fetch' | 'onRateLimit'> = {}): Promise<StreamRefusal | undefined> {
+  const abort = new AbortController();
+  try {
+    const fetch = init.fetch ?? globalThis.fetch.bind(globalThis);
+    const response = await fetch(url, {
+      headers: { Accept: 'text/event-stream' },
+      credentials: init.withCredentials ? 'include' : 'same-origin',
+      cache: 'no-store',
+      signal: abort.signal,
+    });
+    const limits = readLimits(response.headers, response.status, 'stream');
+    if (limits.rateLimit) init.onRateLimit?.(limits.rateLimit);
+    const refusal: StreamRefusal = { status: response.status };
+    if (limits.retryAfter !== undefined) refusal.retryAfter = limits.retryAfter;
+    return refusal;
+  } catch {
+    return undefined;
+  } finally {
+    abort.abort();
   }
 }

@@ -7,7 +7,7 @@ export type { SessionOptions, SessionEvent, HeadersOption } from './session.js';
 export { LiveClient } from './client.js';
 export type { ClientEvent, ClientOptions } from './client.js';
 export { SseConnection } from './connection.js';
-export type { EventSourceFactory, EventSourceLike, StreamMessage } from './connection.js';
+export type { EventSourceFactory, EventSourceLike, StreamMessage, StreamRefusal } from './connection.js';
 export { LiveStore, PAST_DEPLOYMENTS } from './store.js';
 export type {
   ConnectionInfo,
@@ -20,6 +20,7 @@ export type {
   MessageCounter,
   PastDeployment,
   ProjectState,
+  RateLimitInfo,
   StoreOptions,
 } from './store.js';
 export { realClock } from './clock.js';

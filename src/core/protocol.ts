@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'auto_shutdown',
   'snapshot',
   'backfill',
+  'rate_limit',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -138,6 +139,31 @@ export interface Backfill {
   deployments: BackfillDeployment[];
 }
 
+/**
+ * Extension: the viewer's quota, as the `RateLimit` response headers tell it: `limit` requests per
+ * window, `remaining` of them left, and `reset`, when the window resets — seconds from now (as
+ * `RateLimit`'s `t`) or, from 10⁹ on, epoch seconds (as `X-RateLimit-Reset`), within a day.
+ */
+export interface RateLimitEvent {
+  /** The project the quota is about, when it is one project's. */
+  projectId?: string;
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A rate limit's reset as epoch ms: `value` is seconds from `now` or, from 10⁹ on, epoch seconds
+ * (a reset just past counts as now). Undefined for nonsense: negative, not finite, or more than a
+ * day away.
+ */
+export function resetAt(value: number, now: number): number | undefined {
+  const at = value < 1e9 ? now + value * 1000 : value * 1000;
+  return value >= 0 && Math.abs(at - now) <= DAY_MS ? Math.max(at, now) : undefined;
+}
+
 export interface EventPayloads {
   container_status_changed: ContainerStatusChanged;
   metrics_updated: MetricsUpdated;
@@ -145,6 +171,7 @@ export interface EventPayloads {
   auto_shutdown: AutoShutdown;
   snapshot: Snapshot;
   backfill: Backfill;
+  rate_limit: RateLimitEvent;
 }
 
 /** A validated protocol event. */
@@ -318,6 +345,15 @@ const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPa
       return deployment;
     });
     return { projectId: projectId(data), metrics, deployments };
+  },
+
+  rate_limit(data, receivedAt) {
+    const event: RateLimitEvent = { limit: nonNegative(data, 'limit'), remaining: nonNegative(data, 'remaining'), reset: nonNegative(data, 'reset') };
+    if (event.limit < 1 || event.limit % 1 || event.remaining % 1 || event.remaining > event.limit || !resetAt(event.reset, receivedAt)) {
+      throw new Invalid('figures out of range: "limit" ≥ 1 and "remaining" ≤ "limit" are whole numbers, "reset" is within a day');
+    }
+    if (data.projectId != null) event.projectId = projectId(data);
+    return event;
   },
 };
 

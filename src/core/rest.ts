@@ -1,8 +1,10 @@
-/** The answer of a REST call: its status and its body, parsed as JSON when it is JSON. */
+/** The answer of a REST call: its status, its body (parsed as JSON when it is JSON) and its headers. */
 export interface RestResponse {
   status: number;
   statusText: string;
   body: unknown;
+  /** The response headers (`Retry-After`, `RateLimit`, …), when the answer has any. */
+  headers?: Headers;
 }
 
 /** Calls `method base+path` and reads the answer; a body that is not JSON is kept as text for the error message. */
@@ -25,5 +27,5 @@ export async function requestJson(
   } catch {
     // Not JSON: keep the text.
   }
-  return { status: response.status, statusText: response.statusText, body };
+  return { status: response.status, statusText: response.statusText, body, headers: response.headers };
 }

@@ -1,9 +1,9 @@
-import { LiveClient, type ClientEvent } from './client.js';
+import { LiveClient, type ClientEvent, type ClientOptions } from './client.js';
 import { realClock, type Clock } from './clock.js';
 import { backoffDelay, type EventSourceFactory } from './connection.js';
 import type { ProtocolEvent } from './protocol.js';
 import { requestJson, type RestResponse } from './rest.js';
-import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats } from './store.js';
+import { LiveStore, type ConnectionError, type ConnectionState, type ConnectionStats, type RateLimitInfo } from './store.js';
 import type { ShareMessage, TabShare } from './tab-share.js';
 import type { MockBackend } from '../mock/index.js';
 
@@ -63,6 +63,7 @@ interface ClientSetup {
   factory: EventSourceFactory | undefined;
   resumeWith?: 'query' | 'header';
   shareModule?: typeof import('./tab-share.js');
+  probe?: ClientOptions['probe'];
 }
 
 /** A part of the library loaded only by the sessions that need it. */
@@ -286,6 +287,7 @@ export class LiveSession {
       const share = Boolean(options.shared) && canShare();
       if (fetchTransport) parts.push({ name: 'the fetch transport', load: () => import('./fetch-event-source.js') });
       if (share) parts.push({ name: 'tab sharing', load: () => import('./tab-share.js') });
+      const onRateLimit = (rateLimit: RateLimitInfo) => this.store.setConnection({ rateLimit });
       setup = (modules) => {
         const transport = fetchTransport ? (modules[0] as typeof import('./fetch-event-source.js')) : undefined;
         const shareModule = share ? (modules.at(-1) as typeof import('./tab-share.js')) : undefined;
@@ -300,10 +302,16 @@ export class LiveSession {
                     const headers = this.#options.headers;
                     return typeof headers === 'function' ? headers() : (headers ?? {});
                   },
+                  onRateLimit,
                 })
             : options.eventSourceFactory,
           resumeWith: transport ? 'header' : 'query',
           shareModule,
+          // A browser's EventSource hides why it was refused: the fetch transport's module asks.
+          probe:
+            transport || options.eventSourceFactory
+              ? undefined
+              : (url) => import('./fetch-event-source.js').then((module) => module.probeStream(url, { withCredentials: options.withCredentials, onRateLimit })),
         };
       };
     }
@@ -362,7 +370,7 @@ export class LiveSession {
     this.#loadRetry = undefined;
   }
 
-  #build({ factory, resumeWith = 'query', shareModule }: ClientSetup): void {
+  #build({ factory, resumeWith = 'query', shareModule, probe }: ClientSetup): void {
     const options = this.#options;
     const url = this.#url;
     this.#client = new LiveClient({
@@ -377,6 +385,7 @@ export class LiveSession {
       reconnectMin: options.reconnectMin,
       reconnectMax: options.reconnectMax,
       snapshotUrl: options.snapshotUrl || undefined,
+      probe,
       clock: options.clock,
       random: options.random,
       onEvent: (event) => this.#onClientEvent(event),

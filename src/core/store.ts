@@ -1,5 +1,5 @@
 import { MetricsHistory } from './metrics-history.js';
-import { outcomeOf, type Backfill, type BackfillDeployment, type ContainerStatus, type DeploymentOutcome, type LogLevel, type ProtocolEvent, type Snapshot } from './protocol.js';
+import { outcomeOf, resetAt, type Backfill, type BackfillDeployment, type ContainerStatus, type DeploymentOutcome, type LogLevel, type ProtocolEvent, type Snapshot } from './protocol.js';
 import { Ring } from './ring.js';
 
 /** One log line as held by the store. `time` is epoch ms; `seq` orders entries across projects. */
@@ -70,6 +70,24 @@ export interface ConnectionError {
   status?: number;
   message: string;
   willRetry: boolean;
+  /** Seconds the server asked to wait (`Retry-After`); the next attempt waits at least this long. */
+  retryAfter?: number;
+}
+
+/** The last rate-limit figures the backend gave: from an action's answer, the stream's answer, or a `rate_limit` event. */
+export interface RateLimitInfo {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Requests left in the current window. */
+  remaining: number;
+  /** When the window resets, epoch ms, when the backend said. */
+  reset?: number;
+  /** The policy's name (`RateLimit-Policy`), when the backend gave one. */
+  policy?: string;
+  /** The project the figures are about (`rate_limit` events may name one). */
+  projectId?: string;
+  /** Where they came from. */
+  source: 'action' | 'stream' | 'event';
 }
 
 export interface ConnectionStats {
@@ -102,6 +120,8 @@ export interface ConnectionInfo {
    * Undefined while open, and before the stream first opened.
    */
   downSince?: number;
+  /** The last rate-limit figures the backend gave, if any. */
+  rateLimit?: RateLimitInfo;
   stats: ConnectionStats;
 }
 
@@ -255,6 +275,10 @@ export class LiveStore {
 
   /** Applies one validated protocol event. `receivedAt` is epoch ms; `id` is the message's own id, if any. */
   apply(event: ProtocolEvent, receivedAt = Date.now(), id?: string): void {
+    if (event.type === 'rate_limit') {
+      this.setConnection({ rateLimit: { ...event.data, reset: resetAt(event.data.reset, receivedAt), source: 'event' } });
+      return;
+    }
     const news = ++this.#news;
     if (event.type === 'snapshot') {
       // The stream's own snapshot is news about every project it lists.

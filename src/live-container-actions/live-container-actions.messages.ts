@@ -12,13 +12,6 @@ registerBuiltIn({
   'actions.delete': ['Delete', 'Eliminar'],
   'actions.newTab': ['(opens in a new tab)', '(se abre en una pestaña nueva)'],
   'actions.deploying': ['Deploying…', 'Desplegando...'],
-  'actions.confirm.question': ['Delete {project}?', '¿Eliminar {project}?'],
-  'actions.confirm.detail': [
-    'The project and its container are removed. This cannot be undone.',
-    'Se eliminarán el proyecto y su contenedor. No se puede deshacer.',
-  ],
-  'actions.confirm.cancel': ['Cancel', 'Cancelar'],
-  'actions.confirm.delete': ['Delete', 'Eliminar'],
   'actions.timeout': ['No answer after {seconds} s', 'Sin respuesta tras {seconds} s'],
   'actions.network': ['Network error', 'Error de red'],
 });

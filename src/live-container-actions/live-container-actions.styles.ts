@@ -72,20 +72,17 @@ export const styles = css`
     border-color: var(--_d);
     background: color-mix(in srgb, var(--_d) 9%, var(--_surface-raised));
   }
-  .danger.solid {
-    border-color: var(--_d);
-    background: var(--_d);
-    color: var(--_surface);
-  }
-  .danger.solid:hover {
-    background: color-mix(in srgb, var(--_d) 85%, var(--_text));
-  }
   .button[aria-disabled='true'] {
     opacity: 0.6;
     cursor: not-allowed;
   }
   .base[aria-busy='true'] .button {
     cursor: progress;
+  }
+
+  .wait {
+    color: var(--_text-muted);
+    font-variant-numeric: tabular-nums;
   }
 
   .icon,
@@ -114,30 +111,6 @@ export const styles = css`
   }
   .deploying .spinner {
     color: var(--_status-deploying);
-  }
-
-  .confirm {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 0.5rem 0.75rem;
-    padding: 0.5rem 0.75rem;
-    border: 1px solid color-mix(in srgb, var(--actions-danger-color, var(--_status-error)) 45%, var(--_border));
-    border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--actions-danger-color, var(--_status-error)) 7%, var(--_surface));
-  }
-  .confirm-message {
-    flex: 1 1 16rem;
-    margin: 0;
-  }
-  .confirm-message span {
-    display: block;
-    color: var(--_text-muted);
-    font-size: 0.92em;
-  }
-  .confirm-buttons {
-    display: inline-flex;
-    gap: var(--actions-gap, 0.5rem);
   }
 
   @keyframes actions-spin {

@@ -5,6 +5,7 @@ import type { ServiceResponse } from '../shared/context.js';
 import { LocaleController } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
+import { adoptStyles } from '../shared/lazy.js';
 import { styles } from './live-container-actions.styles.js';
 import './live-container-actions.messages.js';
 
@@ -26,6 +27,8 @@ export interface ActionErrorDetail extends ContainerActionDetail {
   status: number;
   /** The JSON body's `error`, else the status text, else what went wrong on the way. */
   message: string;
+  /** On a `429`: the seconds the buttons wait before they take another click. */
+  retryAfter?: number;
 }
 
 /** The buttons each status allows (besides Delete, which the host enables). */
@@ -36,6 +39,22 @@ const ACTIONS: Record<ContainerStatus, ContainerAction[]> = {
   error: ['retry'],
   deploying: [],
 };
+
+/** After a `429`, until when (epoch ms) the actions wait: per provider, or per element on its own. */
+const waits = new WeakMap<object, number>();
+
+/** Every element on the page, so that a `429` pauses the others that share its provider. */
+const elements = new Set<LiveContainerActions>();
+
+/** The one timer of every countdown on the page, while any runs. */
+let ticker: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * What few pages use: the delete confirmation, and the reading and words of rate limits. Loaded
+ * with the first Delete click or the first answer that has headers; kept here once loaded.
+ */
+let more: typeof import('./live-container-actions-more.js') | undefined;
+const loadMore = () => import('./live-container-actions-more.js').then((module) => (more = module));
 
 /** The REST call of each action, relative to the API base. */
 function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): [method: string, path: string] {
@@ -56,7 +75,8 @@ function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): 
  * The buttons a container's status allows: running — Stop, Refresh, Open; stopped — Start;
  * inactive — Reactivate; error — Retry; deploying — none, only a spinner and "Deploying…". With
  * `deletable`, a Delete button too, which asks for confirmation in place first (Escape or Cancel
- * backs out).
+ * backs out); the confirmation is a small file beside the bundle, loaded with the first click on
+ * Delete or the first answer of an action.
  *
  * A click fires a cancelable `container-action` event. If no listener cancels it, the element calls
  * the REST endpoint — start, reactivate and retry `POST /containers/:id/start`, stop
@@ -65,6 +85,16 @@ function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): 
  * `aria-disabled` (they keep focus), the group is `aria-busy`, and the clicked button spins. Any
  * outcome re-enables them, including no answer within `timeout` ms. Open is a link to the project's
  * URL (http or https only) in a new tab; it fires `container-action` and no request.
+ *
+ * Rate limits: an answer `429` pauses the buttons (`aria-disabled`, keeping focus) with a countdown
+ * beside them — "Try again in 12 s" — for the `Retry-After` seconds (or HTTP date), or without one
+ * until the exhausted quota resets (`RateLimit`'s `t`, `X-RateLimit-Reset`), or 5 s when the answer
+ * says nothing sound (nonsense such as a negative or day-long wait is ignored). Every
+ * `<live-container-actions>` under the same provider pauses with it: the limit is the viewer's.
+ * Screen readers hear the pause and its end, not every second: the element that was refused holds
+ * a polite status from the refusal to the next click (the toast region, the page's live region,
+ * says the refusal itself). `action-error` still fires, with `retryAfter`. The limit figures any action's answer carries go to the provider's
+ * `store.connection.rateLimit`, for `<sse-indicator>`.
  *
  * Where the request goes: through the nearest `<sse-provider>` (its `api-base`, or its mock backend
  * in mock mode). With its own `api-base`, or with no provider, the element uses `fetch(apiBase +
@@ -95,6 +125,7 @@ function endpoint(action: Exclude<ContainerAction, 'open'>, projectId: string): 
  * @csspart label - A button's text.
  * @csspart spinner - The spinner in the busy button, and beside "Deploying…".
  * @csspart deploying - The "Deploying…" note shown instead of buttons.
+ * @csspart wait - The countdown beside the buttons after a `429`: "Try again in 12 s".
  * @csspart confirm - The delete confirmation (`role="group"` named by its question).
  * @csspart confirm-message - The confirmation's question and warning.
  * @csspart cancel - The confirmation's Cancel button.
@@ -135,6 +166,16 @@ export class LiveContainerActions extends LitElement {
   private confirming = false;
 
   #controller: AbortController | undefined;
+  /** Seconds the buttons still wait after a `429`; 0 when they do not. */
+  #left = 0;
+  /** This element's click was refused: it tells screen readers when the wait ends. */
+  #refused = false;
+  /**
+   * What this element says of a wait it was refused: its start, then its end. The page's one live
+   * region is the toast region's; this small one lives only from a refusal to the next click, so
+   * that the end of the wait is heard where the user is.
+   */
+  #said = '';
   #shown: ContainerStatus | undefined;
   #href: string | undefined;
   #name: string | undefined;
@@ -158,8 +199,14 @@ export class LiveContainerActions extends LitElement {
   /** Milliseconds to wait for an answer before reporting `action-error` with status 0; 0 waits forever. */
   timeout = 30000;
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    elements.add(this);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    elements.delete(this);
     // Abandon the request: nothing is reported for an element that left the page.
     this.#controller?.abort();
     this.#controller = undefined;
@@ -184,6 +231,27 @@ export class LiveContainerActions extends LitElement {
     if (this.#shown) this.#internals.states.delete('empty');
     else this.#internals.states.add('empty');
     this.#focusWasInside = this.shadowRoot?.activeElement != null;
+    const until = waits.get(this.#key) ?? 0;
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left > 0) {
+      // Ticks when the seconds left change, for every countdown at once.
+      ticker ??= setTimeout(LiveContainerActions.#tick, (until - Date.now()) % 1000 || 1000);
+    } else if (this.#left && this.#refused) {
+      this.#refused = false;
+      this.#said = this.#locale.t('actions.ready');
+    }
+    this.#left = Math.max(0, left);
+  }
+
+  static #tick = (): void => {
+    ticker = undefined;
+    for (const element of elements) if (element.#left) element.requestUpdate();
+  };
+
+  /** What a `429` pauses together: the provider's actions, or this element's alone. */
+  get #key(): object {
+    const service = this.#live.service;
+    return service && this.apiBase === undefined ? service : this;
   }
 
   protected override updated(): void {
@@ -198,10 +266,14 @@ export class LiveContainerActions extends LitElement {
 
   #onClick = (event: Event): void => {
     const action = (event.currentTarget as HTMLElement).dataset.action as ContainerAction;
-    if (this.busy) return;
+    if (this.busy || this.#left) return;
     if (action === 'delete') {
-      this.confirming = true;
-      void this.updateComplete.then(() => this.#focusPart('cancel'));
+      // Until the confirmation has loaded nothing happens; if it cannot load, nothing is deleted.
+      void loadMore().then((module) => {
+        adoptStyles(this.shadowRoot!, module.styles);
+        this.confirming = true;
+        return this.updateComplete.then(() => this.#focusPart('cancel'));
+      }, Boolean);
       return;
     }
     this.#run(action as Exclude<ContainerAction, 'open'>);
@@ -217,17 +289,10 @@ export class LiveContainerActions extends LitElement {
   };
 
   #onConfirm = (): void => {
+    if (this.#left) return;
     this.confirming = false;
     this.#run('delete');
     void this.updateComplete.then(() => this.#focusPart('delete'));
-  };
-
-  #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.confirming) {
-      event.preventDefault();
-      event.stopPropagation();
-      this.#onCancel();
-    }
   };
 
   #run(action: Exclude<ContainerAction, 'open'>): void {
@@ -240,6 +305,7 @@ export class LiveContainerActions extends LitElement {
     const controller = new AbortController();
     this.#controller = controller;
     this.busy = action;
+    this.#said = '';
     const timeout = this.timeout;
     let timedOut = false;
     const timer =
@@ -249,15 +315,29 @@ export class LiveContainerActions extends LitElement {
             controller.abort();
           }, timeout)
         : undefined;
-    let outcome: { ok: true; response: ServiceResponse } | { ok: false; status: number; message: string };
+    let outcome: { ok: true; response: ServiceResponse } | { ok: false; status: number; message: string; retryAfter?: number };
     try {
       const [method, path] = endpoint(action, projectId);
       const response = await abortable(this.#request(method, path, controller.signal), controller.signal);
+      // The rest of the reading (a refresh's news, rate limits) is in the part loaded with the first answer.
+      const module = await loadMore().catch(() => undefined);
+      const store = this.#live.store;
       if (response.status >= 200 && response.status < 300) {
-        if (action === 'refresh' && this.#controller === controller) this.#reconcile(projectId, response.body);
+        if (action === 'refresh' && this.#controller === controller && store) module?.reconcile(store, projectId, response.body);
         outcome = { ok: true, response };
       } else {
         outcome = { ok: false, status: response.status, message: errorMessage(response) };
+      }
+      if (response.headers) {
+        const read = module?.limitsOf(response);
+        if (read?.rateLimit) store?.setConnection({ rateLimit: read.rateLimit });
+        if (read?.wait && !outcome.ok) {
+          outcome.retryAfter = read.wait;
+          waits.set(this.#key, Date.now() + read.wait * 1000);
+          this.#refused = true;
+          this.#said = more!.waitText(this.#locale, 'actions.limited', read.wait);
+          for (const element of elements) if (element.#key === this.#key) element.requestUpdate();
+        }
       }
     } catch (error) {
       const message = timedOut
@@ -272,7 +352,10 @@ export class LiveContainerActions extends LitElement {
     this.#controller = undefined;
     this.busy = undefined;
     if (outcome.ok) this.#fire('action-success', { projectId, action, response: outcome.response });
-    else this.#fire('action-error', { projectId, action, status: outcome.status, message: outcome.message });
+    else {
+      const { ok, ...detail } = outcome;
+      this.#fire('action-error', { projectId, action, ...detail });
+    }
   }
 
   /** Through the provider unless this element has its own `api-base` or there is no provider. */
@@ -280,18 +363,6 @@ export class LiveContainerActions extends LitElement {
     const service = this.#live.service;
     if (service && this.apiBase === undefined) return service.request(method, path, signal);
     return requestJson(this.apiBase ?? '/api', method, path, { signal });
-  }
-
-  /** A refresh whose answer disagrees with the store brings the store up to date. */
-  #reconcile(projectId: string, body: unknown): void {
-    const store = this.#live.store;
-    const project = store?.getProject(projectId);
-    const fresh = (isObject(body) && isObject(body.project) ? body.project : body) as { status?: unknown } | null;
-    if (!store || !project || !isObject(fresh) || !isContainerStatus(fresh.status) || fresh.status === project.status) return;
-    store.apply({
-      type: 'container_status_changed',
-      data: { projectId, oldStatus: project.status, newStatus: fresh.status, timestamp: new Date().toISOString() },
-    });
   }
 
   #fire<D extends ContainerActionDetail>(type: string, detail: D, cancelable = false): boolean {
@@ -309,20 +380,22 @@ export class LiveContainerActions extends LitElement {
     const t = this.#locale;
     const label = this.#name ? t.t('actions.groupFor', { project: this.#name }) : t.t('actions.group');
     let content: unknown;
-    if (this.confirming) content = this.#renderConfirm();
+    if (this.confirming && more) content = more.renderConfirm(t, this.#name ?? '', this.#left > 0, this.#onCancel, this.#onConfirm, ICONS.delete);
     else if (status === 'deploying') content = this.#renderDeploying();
     else {
       const actions = ACTIONS[status].filter((action) => action !== 'open' || this.#href);
       if (this.deletable) actions.push('delete');
       content = actions.map((action) => this.#renderAction(action));
     }
-    return html`<div part="base" class="base" role="group" aria-label=${label} aria-busy=${this.busy ? 'true' : 'false'} tabindex="-1" @keydown=${this.#onKeydown}>
-      ${content}
+    return html`<div part="base" class="base" role="group" aria-label=${label} aria-busy=${this.busy ? 'true' : 'false'} tabindex="-1">
+      ${content}${this.#left && more && status !== 'deploying' ? html`<span part="wait" class="wait" id="wait">${more.waitText(t, 'actions.wait', this.#left)}</span>` : nothing}
+      ${this.#said ? html`<span class="visually-hidden" role="status">${this.#said}</span>` : nothing}
     </div>`;
   }
 
   #renderAction(action: ContainerAction): TemplateResult {
     const busy = this.busy !== undefined;
+    const paused = busy || this.#left > 0;
     const content = html`${this.busy === action ? spinner : html`<span part="icon" class="icon" aria-hidden="true">${ICONS[action]}</span>`}<span
         part="label"
         class="label"
@@ -346,7 +419,8 @@ export class LiveContainerActions extends LitElement {
       class="button ${variant}"
       type="button"
       data-action=${action}
-      aria-disabled=${busy ? 'true' : nothing}
+      aria-disabled=${paused ? 'true' : nothing}
+      aria-describedby=${this.#left ? 'wait' : nothing}
       @click=${this.#onClick}
     >
       ${content}
@@ -355,26 +429,6 @@ export class LiveContainerActions extends LitElement {
 
   #renderDeploying(): TemplateResult {
     return html`<span part="deploying" class="deploying">${spinner}<span part="label" class="label">${this.#locale.t('actions.deploying')}</span></span>`;
-  }
-
-  #renderConfirm(): TemplateResult {
-    const t = this.#locale;
-    return html`<div part="confirm" class="confirm" role="group" aria-labelledby="confirm-question" aria-describedby="confirm-detail">
-      <p part="confirm-message" class="confirm-message">
-        <strong id="confirm-question">${t.t('actions.confirm.question', { project: this.#name ?? '' })}</strong>
-        <span id="confirm-detail">${t.t('actions.confirm.detail')}</span>
-      </p>
-      <span class="confirm-buttons">
-        <button part="button cancel" class="button" type="button" @click=${this.#onCancel}>
-          <span part="label" class="label">${t.t('actions.confirm.cancel')}</span>
-        </button>
-        <button part="button confirm-delete" class="button danger solid" type="button" @click=${this.#onConfirm}>
-          <span part="icon" class="icon" aria-hidden="true">${ICONS.delete}</span><span part="label" class="label"
-            >${t.t('actions.confirm.delete')}</span
-          >
-        </button>
-      </span>
-    </div>`;
   }
 }
 

@@ -10,6 +10,7 @@ export type {
   MockFrame,
   MockProject,
   MockProjectSeed,
+  MockRateLimit,
   MockResponse,
   MockSink,
   MockWireFrame,

@@ -43,6 +43,16 @@ export interface MockResponse {
   status: number;
   statusText: string;
   body: unknown;
+  /** The rate-limit headers, with `rateLimit` (as a server sends them). */
+  headers?: Headers;
+}
+
+/** The mock's limit on REST actions (see `MockBackendOptions.rateLimit`). */
+export interface MockRateLimit {
+  /** Actions allowed per window (a whole number, at least 1). */
+  limit: number;
+  /** The window in ms of the clock; the first action opens it. */
+  windowMs: number;
 }
 
 /** A project the simulation starts with. */
@@ -92,6 +102,13 @@ export interface MockBackendOptions {
   autoplay?: boolean;
   /** Simulated latency of a REST answer, in ms of the clock (default 150). */
   latency?: number;
+  /**
+   * Limits the REST actions (`POST` and `DELETE`) to `limit` per `windowMs`, as the server helper's
+   * `actions` policy does: every action's answer carries the `RateLimit-Policy`, `RateLimit` and
+   * `X-RateLimit-*` headers, one over the limit is answered `429` with `Retry-After` (and changes
+   * nothing), and each action also sends a `rate_limit` event with the same figures.
+   */
+  rateLimit?: MockRateLimit;
   /**
    * Start from what `save()` returned, instead of `projects` and `seed`: the same projects, statuses,
    * deployments, countdowns and random sequence, and frame ids that go on from the last one. The
@@ -173,6 +190,7 @@ const STATUS_TEXT: Record<number, string> = {
   202: 'Accepted',
   404: 'Not Found',
   409: 'Conflict',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -256,6 +274,9 @@ export class MockBackend {
   readonly #idleTimeout: number;
   readonly #autoplay: boolean;
   readonly #latency: number;
+  readonly #rateLimit: MockRateLimit | undefined;
+  /** The current window of the actions' limit: when it ends on the clock, and the actions counted in it. */
+  #window = { end: 0, count: 0 };
 
   readonly #projects = new Map<string, ProjectState>();
   readonly #listeners = new Set<(frame: MockWireFrame) => void>();
@@ -285,6 +306,13 @@ export class MockBackend {
     this.#replay = new ReplayBuffer({ limit: Math.max(0, options.replayLimit ?? DEFAULTS.replayLimit) });
     this.#autoplay = options.autoplay ?? true;
     this.#latency = Math.max(0, options.latency ?? DEFAULTS.latency);
+    const rateLimit = options.rateLimit;
+    if (rateLimit !== undefined) {
+      if (!Number.isSafeInteger(rateLimit.limit) || rateLimit.limit < 1 || !(rateLimit.windowMs >= 1) || !Number.isFinite(rateLimit.windowMs)) {
+        throw new TypeError('rateLimit must be { limit: a whole number ≥ 1, windowMs: a number of ms ≥ 1 }');
+      }
+      this.#rateLimit = { limit: rateLimit.limit, windowMs: rateLimit.windowMs };
+    }
     if (state) {
       this.#restore(state);
       return;
@@ -454,12 +482,36 @@ export class MockBackend {
     return new Promise((resolve, reject) => {
       this.clock.setTimeout(() => {
         try {
-          resolve(this.#route(method.toUpperCase(), path));
+          const verb = method.toUpperCase();
+          resolve(this.#rateLimit && (verb === 'POST' || verb === 'DELETE') ? this.#limited(this.#rateLimit, () => this.#route(verb, path)) : this.#route(verb, path));
         } catch (error) {
           reject(error);
         }
       }, this.#latency);
     });
+  }
+
+  /** Counts an action against the limit: answered by `act` with the figures, or refused with `429`. */
+  #limited({ limit, windowMs }: MockRateLimit, act: () => MockResponse): MockResponse {
+    const now = this.clock.now();
+    if (now >= this.#window.end) this.#window = { end: now + windowMs, count: 0 };
+    const count = ++this.#window.count;
+    const remaining = Math.max(0, limit - count);
+    const reset = Math.max(1, Math.ceil((this.#window.end - now) / 1000));
+    const headers = new Headers({
+      'RateLimit-Policy': `"actions";q=${limit};w=${Math.max(1, Math.ceil(windowMs / 1000))}`,
+      RateLimit: `"actions";r=${remaining};t=${reset}`,
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': String(remaining),
+      'X-RateLimit-Reset': String(Math.ceil(this.#window.end / 1000)),
+    });
+    let response: MockResponse;
+    if (count > limit) {
+      headers.set('Retry-After', String(reset));
+      response = respond(429, { error: `Too many requests: try again in ${reset} s`, retryAfter: reset });
+    } else response = act();
+    this.#send('rate_limit', { limit, remaining, reset });
+    return { ...response, headers };
   }
 
   // --- REST ---------------------------------------------------------------------------------------
@@ -766,6 +818,7 @@ export class MockBackend {
       }
       return;
     }
+    if (event.type === 'rate_limit') return;
 
     const project = this.#projects.get(event.data.projectId);
     switch (event.type) {

@@ -84,12 +84,14 @@ export const detailsStyles = css`
    * as fit. A counter is never narrower than its number, which never wraps: on a narrow screen
    * fewer counters share a row.
    */
-  [part~='stats'] {
+  [part~='stats'],
+  [part~='limits'] {
     display: flex;
     flex-wrap: wrap;
     gap: 0.375rem;
   }
-  [part~='stat'] {
+  [part~='stat'],
+  [part~='limit'] {
     box-sizing: border-box;
     flex: 1 0 7em;
     display: flex;
@@ -106,15 +108,41 @@ export const detailsStyles = css`
   [data-stat='received'] [part~='stat-value'] {
     font-size: 1.3846em;
   }
-  [part~='stat-name'] {
+  [part~='stat-name'],
+  [part~='limit-name'],
+  [part~='limit-source'] {
     color: var(--_text-muted);
     font-size: 0.8462em;
   }
-  [part~='stat-value'] {
+  [part~='limit-source'] {
+    margin-top: 0.375rem;
+  }
+  [part~='stat-value'],
+  [part~='limit-value'] {
     font-size: 1.0769em;
     font-weight: 600;
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
+  }
+  [data-limit='project'] [part~='limit-value'] {
+    white-space: normal;
+    overflow-wrap: anywhere;
+  }
+  /* The marker of a quota running low, on the button. */
+  .quota {
+    --_q: var(--indicator-quota-color, var(--_status-deploying));
+    flex: none;
+    padding: 0 0.4em;
+    border: 1px solid color-mix(in srgb, var(--_q) 55%, var(--_border));
+    border-radius: 999px;
+    background: color-mix(in srgb, var(--_q) 14%, var(--_surface));
+    color: color-mix(in srgb, var(--_q) 70%, var(--_text));
+    font-size: 0.8462em;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+  }
+  .out {
+    --_q: var(--indicator-quota-out-color, var(--_status-error));
   }
   [part~='note'] {
     margin-top: 0.75rem;

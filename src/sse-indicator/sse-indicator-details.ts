@@ -1,9 +1,10 @@
-// The popover's texts, its styles, its event types and its counters: loaded the first time a
-// popover opens, so a page that never opens one does not carry them.
+// The popover's texts, its styles, its event types, its counters and rate-limit figures, and the
+// words of the marker of a quota running low: loaded the first time a popover opens or a quota runs
+// low, so a page that never has either does not carry them.
 import { html, nothing } from 'lit';
 import type { LocaleController } from '../shared/i18n.js';
 import { detailsStyles } from './sse-indicator-details.styles.js';
-import type { IndicatorStats } from './sse-indicator.js';
+import type { IndicatorRateLimit, IndicatorStats } from './sse-indicator.js';
 import './sse-indicator-details.messages.js';
 
 /** The event types the stream carries, as the popover explains them. */
@@ -14,11 +15,8 @@ const COUNTERS = ['received', 'applied', 'rejected', 'ignored', 'duplicates', 'r
 
 export type Counter = (typeof COUNTERS)[number];
 
-/** Adds the popover's styles to an indicator's shadow root, once. */
-export function adopt(root: ShadowRoot): void {
-  const sheet = detailsStyles.styleSheet!;
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-}
+/** The popover's styles, for an indicator's shadow root. */
+export { detailsStyles as styles };
 
 /** The entries of the popover's list of event types, each with its explanation. */
 export function renderEvents(locale: LocaleController) {
@@ -47,4 +45,40 @@ export function renderEnd(locale: LocaleController, stats: IndicatorStats | unde
           </dl>`
       : nothing}
     <p part="note">${locale.t('indicator.note')}</p>`;
+}
+
+/** Figures that make sense: whole numbers, a limit of at least 1, no more left than the limit. */
+function sound({ limit, remaining }: IndicatorRateLimit): boolean {
+  return limit >= 1 && remaining >= 0 && remaining <= limit && Number.isInteger(limit) && Number.isInteger(remaining);
+}
+
+/** The marker on the button of a quota near exhaustion: "1/10" to the eye, a sentence to assistive technology. */
+export function renderQuota(locale: LocaleController, limits: IndicatorRateLimit) {
+  const { limit, remaining } = limits;
+  if (!sound(limits)) return nothing;
+  const figures = { remaining: locale.number(remaining), limit: locale.number(limit) };
+  return html`<span part="quota" class=${remaining ? 'quota' : 'quota out'}
+    ><span aria-hidden="true">${figures.remaining}/${figures.limit}</span><span class="visually-hidden"> ${locale.t('indicator.quota', figures)}</span></span
+  >`;
+}
+
+/** The popover's rate-limit figures: left of the limit, when the window resets, the policy, the project, and where they came from. */
+export function renderLimits(locale: LocaleController, limits: IndicatorRateLimit) {
+  const { limit, remaining, reset, policy, projectId, source } = limits;
+  if (!sound(limits)) return nothing;
+  const items: [string, string][] = [['left', locale.t('indicator.limit.of', { remaining: locale.number(remaining), limit: locale.number(limit) })]];
+  if (reset !== undefined) items.push(['reset', locale.time(reset)]);
+  if (policy) items.push(['policy', policy]);
+  if (projectId) items.push(['project', projectId]);
+  return html`<p part="section-title">${locale.t('indicator.limits')}</p>
+    <dl part="limits">
+      ${items.map(
+        ([name, value]) =>
+          html`<div part="limit" data-limit=${name}>
+            <dt part="limit-name">${locale.t(`indicator.limit.${name}`)}</dt>
+            <dd part="limit-value">${value}</dd>
+          </div>`,
+      )}
+    </dl>
+    ${source ? html`<p part="limit-source">${locale.t(`indicator.limit.from.${source}`)}</p>` : nothing}`;
 }

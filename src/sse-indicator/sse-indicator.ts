@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { ConnectionInfo, ConnectionState, ConnectionStats } from '../core/store.js';
+import type { ConnectionInfo, ConnectionState, ConnectionStats, RateLimitInfo } from '../core/store.js';
 import { LocaleController } from '../shared/i18n.js';
-import { LazyModule } from '../shared/lazy.js';
+import { LazyModule, adoptStyles } from '../shared/lazy.js';
 import { LiveController } from '../shared/live-controller.js';
 import { tokens } from '../shared/tokens.js';
 import type { Counter } from './sse-indicator-details.js';
@@ -12,6 +12,9 @@ export type ClosedReason = ConnectionInfo['closedReason'];
 
 /** Counters given to the indicator in presentational mode; missing ones are not listed. */
 export type IndicatorStats = Partial<Pick<ConnectionStats, Counter>>;
+
+/** Rate-limit figures given to the indicator in presentational mode: `limit` and `remaining`, and what else is known. */
+export type IndicatorRateLimit = Pick<RateLimitInfo, 'limit' | 'remaining'> & Partial<RateLimitInfo>;
 
 /**
  * The popover's texts, styles, event types and counters, loaded once for the page when a popover
@@ -67,11 +70,19 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
  * positioning). Its counters never break across lines: on a narrow screen fewer share a row. There
  * are no controls for the update frequency: the server decides it.
  *
+ * Rate limits: the popover shows the last figures the backend gave — requests left of the limit,
+ * when the window resets, the policy, and whether they came from an action's answer, the stream's
+ * answer or a `rate_limit` event. A quota near exhaustion (at most a tenth left, or none) shows
+ * without opening the popover: a small marker on the button ("1/10", in the warning colour, the
+ * error colour at 0) that says in words "Rate limit: 1 of 10 left"; it goes when the window resets.
+ * Figures that make no sense (more left than the limit, a limit below 1) are never shown.
+ *
  * The popover's texts, styles and counters load the first time a popover opens on the page (a
  * second small file beside the bundle); until then, for half a second at most, it stays transparent.
+ * The same file brings the marker's words, when a quota first runs low.
  *
  * Inside an `<sse-provider>` it shows the provider's connection; alone it shows its `state`,
- * `closed-reason`, `url` and `stats`.
+ * `closed-reason`, `url`, `stats` and `rateLimit`.
  *
  * @tagname sse-indicator
  * @summary The live connection's state, with the endpoint, event types and counters in a popover.
@@ -80,6 +91,7 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
  * @csspart emoji - The state's emoji, where the page draws emoji in colour (hidden from assistive technology: the label says the same).
  * @csspart icon - The state's icon, an SVG drawn instead of the emoji where the page cannot draw emoji in colour (hidden from assistive technology).
  * @csspart label - The state's text.
+ * @csspart quota - On the button, while the rate limit is near exhaustion: requests left of the limit ("1/10"), said in words to assistive technology.
  * @csspart chevron - The arrow that shows the button opens something.
  * @csspart popover - The popover with the connection details.
  * @csspart title - The popover's title.
@@ -97,10 +109,17 @@ const anchored = typeof CSS !== 'undefined' && CSS.supports?.('anchor-name', '--
  * @csspart stat-name - A counter's name.
  * @csspart stat-value - A counter's value (never broken across lines).
  * @csspart note - The closing note that the server decides the update frequency.
+ * @csspart limits - The list of the last rate-limit figures (left, reset, policy, project).
+ * @csspart limit - One rate-limit figure.
+ * @csspart limit-name - A figure's name.
+ * @csspart limit-value - A figure's value.
+ * @csspart limit-source - Where the figures came from.
  *
  * @cssproperty [--indicator-connecting-color=var(--le-accent)] - Colour of the connecting state.
  * @cssproperty [--indicator-open-color=var(--le-status-running)] - Colour of the connected state.
  * @cssproperty [--indicator-closed-color=var(--le-status-error)] - Colour of the disconnected states.
+ * @cssproperty [--indicator-quota-color=var(--le-status-deploying)] - Colour of the marker of a quota running low.
+ * @cssproperty [--indicator-quota-out-color=var(--le-status-error)] - Colour of the marker of a quota used up.
  * @cssproperty [--indicator-font-size=0.8125rem] - Text size of the button and the popover.
  * @cssproperty [--indicator-radius=999px] - Corner radius of the button.
  * @cssproperty [--indicator-popover-width=25rem] - Width of the popover (it never exceeds the viewport).
@@ -115,6 +134,7 @@ export class SseIndicator extends LitElement {
     closedReason: { attribute: 'closed-reason', reflect: true },
     url: {},
     stats: { attribute: false },
+    rateLimit: { attribute: false },
     open: { type: Boolean, reflect: true },
   };
 
@@ -131,6 +151,10 @@ export class SseIndicator extends LitElement {
   #shown: Shown = 'retrying';
   #emoji = false;
   #lastError: string | undefined;
+  /** The rate limit is near exhaustion: the marker shows on the button. */
+  #low = false;
+  /** Re-renders when a low quota's window resets. */
+  #resetTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The connection state: `connecting`, `open` or `closed`. Reflects the provider's under a provider. */
   state: ConnectionState = 'closed';
@@ -143,6 +167,9 @@ export class SseIndicator extends LitElement {
 
   /** The message counters listed in the popover; the provider's live counters under a provider. */
   stats?: IndicatorStats;
+
+  /** The last rate-limit figures, shown in the popover; the provider's under a provider. */
+  rateLimit?: IndicatorRateLimit;
 
   /** Whether the popover is open. */
   open = false;
@@ -161,6 +188,7 @@ export class SseIndicator extends LitElement {
     super.disconnectedCallback();
     // A removed popover is hidden by the browser without a `toggle` event.
     this.open = false;
+    clearTimeout(this.#resetTimer);
   }
 
   protected override willUpdate(): void {
@@ -171,9 +199,20 @@ export class SseIndicator extends LitElement {
       this.closedReason = connection.closedReason;
       this.url = connection.url;
       this.stats = connection.stats;
+      this.rateLimit = connection.rateLimit;
       this.#lastError = connection.state === 'closed' ? connection.lastError?.message : undefined;
     } else {
       this.#lastError = undefined;
+    }
+    // Near exhaustion: a tenth or less left, until the window resets. (The popover's module, which
+    // draws the marker, leaves out figures that make no sense.)
+    const limits = this.rateLimit;
+    const reset = limits?.reset;
+    this.#low = !!limits && limits.remaining <= limits.limit / 10 && !(reset! <= Date.now());
+    clearTimeout(this.#resetTimer);
+    if (this.#low) {
+      details.need(this.#detailsLoaded);
+      if (reset) this.#resetTimer = setTimeout(this.#detailsLoaded, reset - Date.now());
     }
     const state = this.state;
     this.#shown = state === 'connecting' || state === 'open' ? state : REASONS.includes(this.closedReason) ? this.closedReason : 'retrying';
@@ -181,7 +220,7 @@ export class SseIndicator extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    details.value?.adopt(this.shadowRoot!);
+    if (details.value) adoptStyles(this.shadowRoot!, details.value.styles);
     if (!changed.has('open') || !this.isConnected) return;
     const showing = this._popover.matches(':popover-open');
     if (this.open && !showing) this._popover.showPopover();
@@ -215,6 +254,7 @@ export class SseIndicator extends LitElement {
           ? html`<span part="emoji" class="emoji" aria-hidden="true">${EMOJI[shown] ?? '🔴'}</span>`
           : html`<svg part="icon" class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d=${ICON[shown] ?? 'M4 4l8 8m0-8-8 8'} /></svg>`}
         <span part="label" class="label">${this.#locale.t(`connection.${shown}`)}</span>
+        ${this.#low ? details.value?.renderQuota(this.#locale, this.rateLimit!) : nothing}
         <svg part="chevron" class="chevron" viewBox="0 0 16 16" aria-hidden="true"><path d="m4.5 6.25 3.5 3.5 3.5-3.5" /></svg>
       </button>
       <div
@@ -233,6 +273,7 @@ export class SseIndicator extends LitElement {
         ${this.url
           ? html`<p part="endpoint"><span part="method">GET</span> <code part="url">${this.url}</code></p>`
           : html`<p part="endpoint" class="empty">${this.#text('indicator.noEndpoint')}</p>`}
+        ${this.rateLimit && details.value?.renderLimits(this.#locale, this.rateLimit)}
         <p part="section-title">${this.#text('indicator.events')}</p>
         <dl part="events">
           ${details.value?.renderEvents(this.#locale)}

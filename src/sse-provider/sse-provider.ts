@@ -26,6 +26,7 @@ const DOM_EVENT_NAMES = {
   auto_shutdown: 'auto-shutdown',
   snapshot: 'snapshot',
   backfill: 'backfill',
+  rate_limit: 'rate-limit',
 } as const;
 
 /**
@@ -39,13 +40,14 @@ const DOM_EVENT_NAMES = {
  *
  * @fires {CustomEvent<SseStateChangeDetail>} sse-state-change - The connection state changed.
  * @fires {CustomEvent<SseInvalidEventDetail>} sse-invalid-event - A message was dropped as invalid; says why.
- * @fires {CustomEvent<ConnectionError>} sse-error - An attempt to connect failed or the stream broke.
+ * @fires {CustomEvent<ConnectionError>} sse-error - An attempt to connect failed or the stream broke: `{ status?, message, willRetry, retryAfter? }`.
  * @fires {CustomEvent<ContainerStatusChanged>} container-status-changed - A valid `container_status_changed` was applied.
  * @fires {CustomEvent<MetricsUpdated>} metrics-updated - A valid `metrics_updated` was applied.
  * @fires {CustomEvent<DeploymentProgress>} deployment-progress - A valid `deployment_progress` was applied.
  * @fires {CustomEvent<AutoShutdown>} auto-shutdown - A valid `auto_shutdown` was applied.
  * @fires {CustomEvent<Snapshot>} snapshot - A valid `snapshot` was applied.
  * @fires {CustomEvent<Backfill>} backfill - A valid `backfill` (a project's kept metrics and deployment lines) was applied.
+ * @fires {CustomEvent<RateLimitEvent>} rate-limit - A valid `rate_limit` (the viewer's quota: `limit`, `remaining`, `reset`) was applied; the figures are in `store.connection.rateLimit`.
  */
 export class SseProvider extends LitElement {
   static override styles = css`
@@ -281,6 +283,7 @@ type ProviderEvents = {
   'auto-shutdown': CustomEvent<EventPayloads['auto_shutdown']>;
   snapshot: CustomEvent<EventPayloads['snapshot']>;
   backfill: CustomEvent<EventPayloads['backfill']>;
+  'rate-limit': CustomEvent<EventPayloads['rate_limit']>;
 };
 
 declare global {

@@ -10,6 +10,14 @@
 //     `kind=news` sends, instead of log lines, p1 going running → error then a new project p3.
 //   GET /sse/status?session=S
 //     What the server saw: connections, closes, the resume ids sent, whether a socket is open.
+//   GET /sse/limited?session=S&status=429|503&refuse=K&retryAfter=V&date=1&legacy=1&bare=1
+//     Rate limits: the first K requests of session S answer `status` (default 429) with
+//     `Retry-After: V` (seconds, default 1; with `date=1` an HTTP date V s ahead, rounded up) and the
+//     limit's figures — `RateLimit-Policy: "stream";q=5;w=60` and `RateLimit: "stream";r=0;t=V`, or
+//     with `legacy=1` only `X-RateLimit-Limit/Remaining/Reset` (epoch seconds); `bare=1` leaves
+//     `Retry-After` out. Later requests get a
+//     stream with the same headers (r=4) and one `deployment_progress` event, held open. The
+//     session records the time of every request (`times`, epoch ms) and what each answered.
 //   GET /sse/projects?session=S&delay=MS
 //     A project list for `snapshot-url` (p1 running, p2 stopped), answered after MS ms; the
 //     session records when each snapshot request came and when it was answered.
@@ -78,6 +86,43 @@ export async function sseTestMiddleware(ctx, next) {
       Buffer.from(' bytes"}\n\n'),
     ]));
     stream.write(`id: 3\nevent: deployment_progress\ndata: ${JSON.stringify({ projectId: 'p1', message: 'still here', level: 'success' })}\n\n`);
+    ctx.req.on('close', () => stream.end());
+    return;
+  }
+
+  if (ctx.path === '/sse/limited') {
+    s.times ??= [];
+    s.answers ??= [];
+    s.times.push(Date.now());
+    const refused = s.times.length <= Number(q.refuse ?? 1);
+    const wait = Number(q.retryAfter ?? 1);
+    const remaining = refused ? 0 : 4;
+    if (q.legacy) {
+      ctx.set('X-RateLimit-Limit', '5');
+      ctx.set('X-RateLimit-Remaining', String(remaining));
+      ctx.set('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1000) + wait));
+    } else {
+      ctx.set('RateLimit-Policy', '"stream";q=5;w=60');
+      ctx.set('RateLimit', `"stream";r=${remaining};t=${wait}`);
+    }
+    if (refused) {
+      const status = Number(q.status ?? 429);
+      s.answers.push(status);
+      ctx.status = status;
+      if (!q.bare) ctx.set('Retry-After', q.date ? new Date((Math.ceil(Date.now() / 1000) + wait) * 1000).toUTCString() : String(wait));
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ error: `Too many requests: try again in ${wait} s`, retryAfter: wait });
+      return;
+    }
+    s.answers.push(200);
+    ctx.compress = false;
+    ctx.req.socket.setTimeout(0);
+    ctx.status = 200;
+    ctx.set('Content-Type', 'text/event-stream');
+    ctx.set('Cache-Control', 'no-cache, no-transform');
+    const stream = new PassThrough();
+    ctx.body = stream;
+    stream.write(`id: 1\nevent: deployment_progress\ndata: ${JSON.stringify(logEvent(1))}\n\n`);
     ctx.req.on('close', () => stream.end());
     return;
   }
