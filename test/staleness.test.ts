@@ -70,7 +70,7 @@ describe('stale state: while the stream is down, live values say so, and recover
     expect(getComputedStyle(part(chart, 'card')!).borderStyle).to.equal('dashed');
     // The alert: a line in the box, and its motion stops.
     expect(words(part(alert, 'stale'))).to.match(/^Not live, last update/);
-    expect(getComputedStyle(part(alert, 'progress-bar')!).animationName).to.equal('none');
+    expect(getComputedStyle(part(alert, 'progress-bar')!, '::before').animationName).to.equal('none');
 
     // The refused connections run out; the stream opens again and everything is live.
     await until(() => provider.state === 'open', 'the stream to reopen', 10000);
