@@ -324,10 +324,10 @@ describe('SseConnection', () => {
       });
       client.connect();
       FakeSource.latest().fail(true);
-      // Closed and quiet while the probe asks: no error yet, no timer.
+      // Closed and quiet while the probe asks: no error yet, no retry, only the probe's own deadline.
       expect(states.at(-1)).to.equal('closed');
       expect(errors).to.have.length(0);
-      expect(clock.pending).to.equal(0);
+      expect(clock.pending).to.equal(1);
       await Promise.resolve();
       await Promise.resolve();
       expect(probes).to.deep.equal(['/events?x=1']);
@@ -356,6 +356,24 @@ describe('SseConnection', () => {
       await Promise.resolve();
       expect(probes).to.have.length(3);
       client.disconnect();
+    });
+
+    it('a probe nobody answers counts as one failure after 10 s, and the retries go on', async () => {
+      const probes: string[] = [];
+      const { client, clock, errors } = setup({ min: 1000, random: () => 0.5, probe: (url) => (probes.push(url), new Promise(() => undefined)) });
+      client.connect();
+      FakeSource.latest().fail(true);
+      clock.advance(9_999);
+      expect(errors).to.have.length(0);
+      clock.advance(1);
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.include({ willRetry: true });
+      expect(errors[0].retryAfter).to.be.undefined;
+      // The retry comes on the usual backoff.
+      expect(clock.pending).to.equal(1);
+      client.disconnect();
+      expect(clock.pending).to.equal(0);
+      expect(probes).to.have.length(1);
     });
 
     it('a probe answered after disconnect() reports nothing and schedules nothing', async () => {

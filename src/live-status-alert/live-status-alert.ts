@@ -40,7 +40,7 @@ const inactiveTimeConverter = {
  * matching attribute fills the gap, then a generic sentence. Alone, it shows its attributes.
  *
  * While the provider's stream is down what it says may no longer be true: the box turns dashed and
- * a line says so ("Not live, last update 2 minutes ago"); it is itself again once the stream is
+ * a line says so ("Not live, last update at 14:02:05"); it is itself again once the stream is
  * back. It reflects `stale`.
  *
  * The alert is not a live region: it would re-read its whole box on every step. A page's

@@ -17,7 +17,7 @@ import './live-status-badge.messages.js';
  * attribute.
  *
  * While the provider's stream is down the status may no longer be true: the badge stops moving,
- * its edge turns dashed, and it says so in words ("Not live, last update 2 minutes ago", in its
+ * its edge turns dashed, and it says so in words ("Not live, last update at 14:02:05", in its
  * tooltip and to screen readers); it is itself again once the stream is back. It reflects `stale`.
  *
  * Status changes are not announced by default, so a dashboard of a hundred badges does not flood a

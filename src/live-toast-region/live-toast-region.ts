@@ -216,8 +216,8 @@ export class LiveToastRegion extends LitElement {
   #returnFocus: HTMLElement | undefined;
   #source: EventTarget | undefined;
   #memory = new WeakMap<EventTarget, ConnectionMemory>();
-  /** Each project's last status and deployment step, as the events told them. */
-  #statuses = new Map<string, string>();
+  /** Each project's last change of status and deployment step, as the events told them. */
+  #statuses = new Map<string, [from: string | undefined, to: string]>();
   #steps = new Map<string, string>();
   /** Texts for the live region not written yet (the region renders it on its first update). */
   #unsaid: string[] = [];
@@ -366,9 +366,12 @@ export class LiveToastRegion extends LitElement {
    * few words in the live region when `announce` asks for it.
    */
   #onStatus(event: Event, { projectId, oldStatus, newStatus }: ContainerStatusChanged): void {
-    const before = this.#statuses.get(projectId) ?? oldStatus;
-    this.#statuses.set(projectId, newStatus);
-    if (before === newStatus) return;
+    // The event's own `oldStatus` wins (a snapshot or a refresh may have moved the project since the
+    // last event here); the memory answers when it has none, and drops the same change told twice.
+    const last = this.#statuses.get(projectId);
+    const before = oldStatus ?? last?.[1];
+    this.#statuses.set(projectId, [before, newStatus]);
+    if (before === newStatus || (last?.[0] === before && last?.[1] === newStatus)) return;
     if (newStatus === 'deploying') this.#steps.delete(projectId);
     const project = projectOf(event, projectId);
     const name = project?.name ?? projectId;
@@ -605,8 +608,8 @@ export class LiveToastRegion extends LitElement {
     const max = Math.max(1, Math.floor(this.max) || 1);
     while (this.#toasts.length > max) this.#remove(this.#toasts[0].id);
     this.#arm();
-    this.#alert(toast);
     this.#say(this.#announcement(toast));
+    this.#alert(toast);
     return toast.id;
   }
 
@@ -706,12 +709,19 @@ export class LiveToastRegion extends LitElement {
       <div part="announcer" class="visually-hidden" aria-live="polite"></div>`;
   }
 
-  /** A toast with its looks once they have loaded; until then (or if they cannot load), its title. */
+  /**
+   * A toast with its looks once they have loaded; until then (or if they cannot load), its title
+   * and a button that dismisses it.
+   */
   #renderToast(toast: Toast): TemplateResult {
     const view = toastView.value;
     const title = this.#text(toast.title);
-    if (!view) return html`<p part="toast toast-${toast.kind}" data-id=${toast.id}>${title}</p>`;
     const t = this.#locale;
+    if (!view) {
+      return html`<p part="toast toast-${toast.kind}" data-id=${toast.id}>
+        ${title} <button part="close" type="button" data-id=${toast.id} @click=${this.#onClose}>${t.t('toast.dismiss')}</button>
+      </p>`;
+    }
     const canAsk = this.desktopNotifications && toast.alert && typeof Notification !== 'undefined' && Notification.permission === 'default';
     return view.renderToast(
       {

@@ -5,6 +5,9 @@ import type { LiveToastRegion } from './live-toast-region.js';
 /** When each region last raised one, on its own clock. */
 const lastRaised = new WeakMap<LiveToastRegion, number>();
 
+/** Tags are per page: toast ids start at 1 in every tab, and one tab's must not replace another's. */
+const PAGE = Math.random().toString(36).slice(2, 10);
+
 /**
  * Raises the notification of a toast once permission is granted, unless the page has focus (the
  * toast is enough there), at most one a second (`now`: the region's clock when the toast came). A
@@ -22,8 +25,9 @@ export function notify(
   if (now - (lastRaised.get(region) ?? -Infinity) < 1000) return;
   lastRaised.set(region, now);
   try {
-    // One tag per toast: a toast that replaces another (the same key) replaces its notification too.
-    const notification = new Notification(title, { lang, tag: toast.key ?? `live-toast-${toast.id}`, ...(body ? { body } : {}) });
+    // One tag per toast, this page's own: a toast that replaces another (the same key) replaces its
+    // notification, and says so again (`renotify`) rather than changing it silently.
+    const notification = new Notification(title, { lang, tag: `${PAGE}:${toast.key ?? toast.id}`, renotify: true, ...(body ? { body } : {}) } as NotificationOptions);
     notification.onclick = () => {
       window.focus();
       notification.close();

@@ -80,13 +80,18 @@ export function chime(region: LiveToastRegion, toast: { kind: ToastKind; alert?:
   const detail: SoundDetail = { kind: toast.kind === 'success' ? 'success' : 'error', reason: toast.alert ?? 'toast' };
   if (toast.project !== undefined) detail.projectId = toast.project;
   const event = new CustomEvent('sound', { detail, bubbles: true, composed: true, cancelable: true });
-  if (region.dispatchEvent(event)) play(detail.kind);
+  if (!region.dispatchEvent(event)) return;
+  try {
+    play(detail.kind);
+  } catch {
+    // No Web Audio here (or no context to be had): the toast and its announcement are enough.
+  }
 }
 
 /** Two short pitches from one oscillator, faded in and out so they do not click. */
 function play(kind: 'error' | 'success'): void {
   const audio = (context ??= new AudioContext());
-  void audio.resume();
+  audio.resume().catch(() => undefined);
   const [first, second, type] = TONES[kind];
   const at = audio.currentTime;
   const oscillator = audio.createOscillator();
@@ -104,7 +109,7 @@ function play(kind: 'error' | 'success'): void {
     oscillator.disconnect();
     gain.disconnect();
     // An idle running context keeps the audio device busy.
-    if (--sounding === 0) void audio.suspend();
+    if (--sounding === 0) audio.suspend().catch(() => undefined);
   };
   oscillator.start(at);
   oscillator.stop(at + LENGTH);

@@ -407,6 +407,9 @@ export class SseHub {
       ...limited,
       ...this.#headers,
     };
+    // A host's own exposed headers add to the rate limit's, so a page can still read those.
+    const exposed = [limited['Access-Control-Expose-Headers'], this.#headers['Access-Control-Expose-Headers']].filter(Boolean);
+    if (exposed.length > 1) headers['Access-Control-Expose-Headers'] = exposed.join(', ');
     // HTTP/2 forbids connection-specific headers (node:http2 throws on them).
     const http1 = (req.httpVersionMajor ?? 1) < 2;
     if (http1) headers.Connection = 'keep-alive';

@@ -48,7 +48,7 @@ registerBuiltIn({
   error: ['Error', 'Error'],
   unknown: ['Unknown', 'Desconocido'],
   stale: ['Not live', 'Sin conexión'],
-  'stale.since': ['Not live, last update {time}', 'Sin conexión, última actualización {time}'],
+  'stale.since': ['Not live, last update at {time}', 'Sin conexión, última actualización a las {time}'],
 });
 
 /** The nearest `lang` attribute, crossing shadow roots; `en` when there is none. */
@@ -159,16 +159,11 @@ export class LocaleController implements ReactiveController {
   }
 
   /**
-   * What an element says while its values are stale: "Not live, last update 2 minutes ago" (or
-   * just "Not live" when it does not know since when).
+   * What an element says while its values are stale: "Not live, last update at 14:02:05" (or just
+   * "Not live" when it does not know since when). A time of day stays true without a timer.
    */
   stale(since: number | undefined): string {
-    if (since === undefined) return this.t('stale');
-    const seconds = Math.max(0, (Date.now() - since) / 1000);
-    const [amount, unit]: [number, Intl.RelativeTimeFormatUnit] =
-      seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [seconds / 60, 'minute'] : [seconds / 3600, 'hour'];
-    const ago = shared('relative', this.#lang, undefined, (l) => new Intl.RelativeTimeFormat(l, { numeric: 'auto' }));
-    return this.t('stale.since', { time: ago.format(-Math.floor(amount), unit) });
+    return since === undefined ? this.t('stale') : this.t('stale.since', { time: this.time(since) });
   }
 
   #refresh(): void {

@@ -45,6 +45,6 @@ export class LazyModule<T> {
 
 /** Adds a lazily loaded part's styles to a shadow root, once. */
 export function adoptStyles(root: ShadowRoot, styles: CSSResult): void {
-  const sheet = styles.styleSheet!;
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const sheet = styles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

@@ -8,7 +8,7 @@ import { css } from 'lit';
 if (typeof document !== 'undefined' && document.adoptedStyleSheets) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync('[theme=dark]{--le-color-scheme:dark}[theme=light]{--le-color-scheme:light}');
-  document.adoptedStyleSheets.push(sheet);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
 
 /**

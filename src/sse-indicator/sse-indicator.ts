@@ -40,7 +40,9 @@ let colourEmoji: boolean | undefined;
  */
 function drawsEmoji(): boolean {
   if (colourEmoji === undefined) {
-    const context = new OffscreenCanvas(16, 16).getContext('2d')!;
+    // Without a canvas to ask, the icons: they always draw.
+    const context = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(16, 16).getContext('2d');
+    if (!context) return (colourEmoji = false);
     context.fillText('🔴', 0, 12);
     const pixels = context.getImageData(0, 0, 16, 16).data;
     colourEmoji = false;
