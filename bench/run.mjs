@@ -3,20 +3,25 @@
 // baseline alternating, several times — then the server helper under load (no browser), prints a
 // table and writes bench/RESULTS.md and bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,charts,dashboard,history,size,leaks,server]
+//   node bench/run.mjs [--quick] [--runs=N] [--only=ingest,logs,…,server [--merge]]
 //
 // `server` uses dist/server: run `npm run build` first. Asked for alone, it builds no page and
 // starts no browser.
 //
 // --quick (CI): small sizes, one run per side, under two minutes (and about one more for the
-// server); its table goes to bench/out/.
+// server); its table goes to bench/out/. A full run also copies its table into the README.
+// --merge, with --only: the scenarios run replace theirs in bench/RESULTS.md, bench/results.json
+// and the README, each marked with its own run's machine line.
+// BENCH_OUT=<dir> builds and serves the pages from <dir> instead of bench/out (two runs at once);
+// BENCH_PAGES=<a,b> builds only those pages.
 // It exits non-zero only when a scenario produced no numbers; timings never fail it.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import { browserVersion, launch, serve } from './runner/browser.mjs';
 import { renderMarkdown, renderTable } from './runner/report.mjs';
+import { updateReadme } from './readme.mjs';
 import { SCENARIOS } from './runner/scenarios.mjs';
 import { serverScenario } from './runner/server.mjs';
 import { sizeScenario } from './runner/size.mjs';
@@ -31,6 +36,7 @@ const runs = Number(value('runs') ?? (quick ? 1 : 5));
 const only = value('only')?.split(',');
 const wanted = (name) => !only || only.includes(name);
 
+const out = process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : resolve(root, 'bench/out');
 const started = Date.now();
 const log = (text) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${text}`);
 
@@ -62,12 +68,12 @@ async function buildPages() {
   }
 }
 
-const server = needBrowser ? await serve(resolve(root, 'bench/out')) : undefined;
+const server = needBrowser ? await serve(out) : undefined;
 
 /** Loads a built bundle in a page of its own and says which of `tags` it registered. */
 async function browserCheck(dir, file, tags) {
   const { writeFile: write } = await import('node:fs/promises');
-  const rel = dir.slice(resolve(root, 'bench/out').length).replace(/^\//, '');
+  const rel = dir.slice(out.length).replace(/^\//, '');
   await write(resolve(dir, 'check.html'), `<!doctype html><link rel="icon" href="data:,"><script type="module">
     try { await import('./${file}'); window.result = ${JSON.stringify(tags)}.map((tag) => Boolean(customElements.get(tag))); }
     catch (error) { window.result = String(error); }
@@ -159,16 +165,28 @@ console.log(`\n${machineLine}`);
 
 if (!only && !quick) {
   await writeFile(resolve(root, 'bench/RESULTS.md'), renderMarkdown(results, machineLine));
-  await writeFile(resolve(root, 'bench/results.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
-  log('wrote bench/RESULTS.md and bench/results.json');
+  await writeFile(resolve(root, 'bench/results.json'), `${JSON.stringify({ machine, machineLine, results }, null, 2)}\n`);
+  await updateReadme();
+  log('wrote bench/RESULTS.md, bench/results.json and the README\'s table');
+} else if (only && !quick && flag('merge')) {
+  // The scenarios of this run replace theirs in the published results; each keeps its run's line.
+  const published = JSON.parse(await readFile(resolve(root, 'bench/results.json'), 'utf8'));
+  const order = [...SCENARIOS.map((scenario) => scenario.name), 'size', 'server'];
+  const merged = [...published.results.filter((result) => !results.some((fresh) => fresh.name === result.name)), ...results.map((result) => ({ ...result, machineLine }))];
+  merged.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const publishedLine = published.machineLine ?? machineLine;
+  await writeFile(resolve(root, 'bench/RESULTS.md'), renderMarkdown(merged, publishedLine));
+  await writeFile(resolve(root, 'bench/results.json'), `${JSON.stringify({ ...published, machineLine: publishedLine, results: merged }, null, 2)}\n`);
+  await updateReadme();
+  log(`merged ${results.map((result) => result.name).join(', ')} into bench/RESULTS.md, bench/results.json and the README's table`);
 } else if (!only) {
   // A quick run's numbers are not the published ones: they stay in the gitignored output folder.
-  await writeFile(resolve(root, 'bench/out/RESULTS.quick.md'), renderMarkdown(results, machineLine));
-  await writeFile(resolve(root, 'bench/out/results.quick.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  await writeFile(resolve(out, 'RESULTS.quick.md'), renderMarkdown(results, machineLine));
+  await writeFile(resolve(out, 'results.quick.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
   log('quick run: wrote bench/out/RESULTS.quick.md and bench/out/results.quick.json');
 } else {
-  await writeFile(resolve(root, 'bench/out/partial-results.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
-  log('partial run (--only): wrote bench/out/partial-results.json');
+  await writeFile(resolve(out, 'partial-results.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  log(`partial run (--only): wrote ${resolve(out, 'partial-results.json')} (--merge puts a full run's figures into bench/RESULTS.md)`);
 }
 
 const noNumbers = results.filter((result) => result.error || result.rows.length === 0);

@@ -53,7 +53,8 @@ export default defineConfig({
   publicDir: false,
   plugins: [benchElements(), keepRegistrations()],
   build: {
-    outDir: resolve(root, 'out'),
+    // BENCH_OUT builds elsewhere, so two runs at once do not overwrite each other's pages.
+    outDir: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : resolve(root, 'out'),
     emptyOutDir: true,
     target: 'es2022',
     // BENCH_MINIFY=0 keeps names readable for `bench/profile.mjs`.
@@ -66,6 +67,8 @@ export default defineConfig({
       input: Object.fromEntries(
         readdirSync(pages)
           .filter((name) => name.endsWith('.html'))
+          // BENCH_PAGES (comma-separated names) builds only those pages.
+          .filter((name) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(',').includes(name.replace(/\.html$/, '')))
           .map((name) => [name.replace(/\.html$/, ''), resolve(pages, name)]),
       ),
     },

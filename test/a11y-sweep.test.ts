@@ -4,6 +4,7 @@ import type { LiveToastRegion } from '../src/live-toast-region/live-toast-region
 import type { LiveLogsViewer } from '../src/live-logs-viewer/live-logs-viewer.js';
 import type { LiveMetricsChart } from '../src/live-metrics-chart/live-metrics-chart.js';
 import type { SseIndicator } from '../src/sse-indicator/sse-indicator.js';
+import type { LiveContainerActions } from '../src/live-container-actions/live-container-actions.js';
 import { ManualClock } from '../src/mock/index.js';
 import { until } from './helpers.js';
 
@@ -61,7 +62,8 @@ async function everyState(theme: string, lang: string) {
   const region = page.querySelector<LiveToastRegion>('live-toast-region')!;
   region.clock = new ManualClock();
   for (const kind of ['info', 'success', 'warning', 'error'] as const) region.show({ kind, title: `A ${kind} toast`, message: 'Web API' });
-  // The delete confirmation, and one indicator's popover open.
+  // The delete confirmation, and one indicator's popover open (in Spanish, once the strings are in).
+  await page.querySelector<LiveContainerActions>('#confirming')!.updateComplete;
   page.querySelector('#confirming')!.shadowRoot!.querySelector<HTMLElement>('[part~="delete"]')!.click();
   const indicator = page.querySelectorAll<SseIndicator>('sse-indicator')[1];
   indicator.open = true;

@@ -306,6 +306,82 @@ describe('FetchEventSource: the stream', () => {
   });
 });
 
+/** A `fetch` whose answer is one event stream body made of `chunks`, each enqueued whole. */
+function chunkedFetch(chunks: string[]): typeof globalThis.fetch {
+  return (async () => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+  }) as typeof globalThis.fetch;
+}
+
+/** `count` numbered events of about 200 bytes, as one string. */
+function manyEvents(count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i++) text += `event: named\nid: ${i}\ndata: {"n":${i},"pad":"${'x'.repeat(160)}"}\n\n`;
+  return text;
+}
+
+/**
+ * Runs `callback` in a task of its own: a user-blocking one where the Scheduler API exists, which
+ * goes ahead of the stream's continuations (`scheduler.yield()`), as input does.
+ */
+function task(callback: () => void): void {
+  const scheduler = (globalThis as { scheduler?: { postTask?: (callback: () => void, options: { priority: string }) => Promise<void> } }).scheduler;
+  if (scheduler?.postTask) void scheduler.postTask(callback, { priority: 'user-blocking' });
+  else setTimeout(callback, 0);
+}
+
+/** Keeps the main thread busy for `ms`, as a slow page would. */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+describe('FetchEventSource: long reads', () => {
+  it('parses a megabyte that arrives at once over several tasks, in order, so other tasks run in between', async () => {
+    const count = 5000;
+    const source = new FetchEventSource('/stream', { fetch: chunkedFetch([manyEvents(count)]) });
+    const ids: number[] = [];
+    let taskRanAt = -1;
+    source.addEventListener('named', (event) => {
+      const id = Number((event as SseMessageEvent).lastEventId);
+      if (id === 0) task(() => (taskRanAt = ids.length));
+      ids.push(id);
+      // 5000 × 10 µs: far more than one slice of main-thread time.
+      spin(0.01);
+    });
+    await new Promise((resolve) => source.addEventListener('error', resolve));
+    expect(ids).to.deep.equal(Array.from({ length: count }, (_, i) => i));
+    expect(taskRanAt, 'a task posted at the first event ran before the last one').to.be.within(1, count - 1);
+  });
+
+  it('stops at close() between two slices of a long read', async () => {
+    const source = new FetchEventSource('/stream', { fetch: chunkedFetch([manyEvents(5000)]) });
+    let seen = 0;
+    let atClose = -1;
+    source.addEventListener('named', () => {
+      seen += 1;
+      if (seen === 1) {
+        task(() => {
+          atClose = seen;
+          source.close();
+        });
+      }
+      spin(0.01);
+    });
+    await until(() => atClose >= 0, 'the close');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(atClose).to.be.within(1, 4999);
+    expect(seen, 'nothing after close()').to.equal(atClose);
+  });
+});
+
 describe('FetchEventSource: close()', () => {
   it('aborts an open stream: the server sees it go, and nothing more is dispatched', async () => {
     const session = newSession();

@@ -26,6 +26,8 @@ async function page(lang: string) {
   const actions = root.querySelector<LiveContainerActions>('live-container-actions')!;
   const toasts = root.querySelector<LiveToastRegion>('live-toast-region')!;
   toasts.clock = new ManualClock();
+  // An element's first update in Spanish waits for the Spanish strings, which load on first use.
+  await Promise.all([alert.updateComplete, actions.updateComplete, toasts.updateComplete]);
   return { root, alert, actions, toasts };
 }
 
@@ -33,6 +35,61 @@ async function page(lang: string) {
 function connect(from: Element) {
   from.dispatchEvent(new CustomEvent('sse-state-change', { detail: { state: 'open', previous: 'connecting' }, bubbles: true, composed: true }));
 }
+
+/** Every key an eager table registers, read from its source as the test server serves it. */
+async function keysOf(path: string): Promise<string[]> {
+  const source = await (await fetch(path)).text();
+  return [...source.matchAll(/^\s*(?:'([\w.-]+)'|(\w+)):/gm)].map((match) => match[1] ?? match[2]!);
+}
+
+describe('Spanish strings, loaded on first use', () => {
+  // First in this file: nothing in Spanish has been on the page yet.
+  it('are not fetched by a page in English, and an element in Spanish never shows English first', async () => {
+    const fetched = () => performance.getEntriesByType('resource').some((entry) => entry.name.includes('spanish'));
+    const english = await fixture<LiveStatusAlert>(html`<live-status-alert status="inactive" reason="idle"></live-status-alert>`);
+    await english.updateComplete;
+    expect(fetched(), 'fetched for English').to.equal(false);
+
+    const seen: string[] = [];
+    const holder = document.createElement('div');
+    holder.lang = 'es';
+    const alert = document.createElement('live-status-alert') as LiveStatusAlert;
+    alert.status = 'inactive';
+    alert.reason = 'idle';
+    const record = () => seen.push(alert.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    const observer = new MutationObserver(record);
+    holder.append(alert);
+    document.body.append(holder);
+    observer.observe(alert.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    await alert.updateComplete;
+    record();
+    observer.disconnect();
+    expect(text(alert, 'title')).to.equal('Contenedor pausado por inactividad');
+    expect(fetched(), 'fetched for Spanish').to.equal(true);
+    expect(seen.filter((shown) => shown.includes('Container paused')), 'English shown first').to.deep.equal([]);
+    // The element in English beside it was never held back, and follows a switch to Spanish.
+    english.lang = 'es';
+    await until(() => text(english, 'title') === 'Contenedor pausado por inactividad');
+    holder.remove();
+  });
+
+  it('has every key of every element table, and no other', async () => {
+    const tables = [
+      '/src/shared/i18n.ts',
+      '/src/live-status-badge/live-status-badge.messages.ts',
+      '/src/live-status-alert/live-status-alert.messages.ts',
+      '/src/sse-indicator/sse-indicator.messages.ts',
+      '/src/live-toast-region/live-toast-region.messages.ts',
+      '/src/live-container-actions/live-container-actions.messages.ts',
+      '/src/live-metrics-chart/live-metrics-chart.messages.ts',
+      '/src/live-logs-viewer/live-logs-viewer.messages.ts',
+    ];
+    const english = (await Promise.all(tables.map(keysOf))).flat().filter((key) => key !== 'builtIn');
+    const spanish = await keysOf('/src/shared/spanish.ts');
+    expect([...spanish].sort()).to.deep.equal([...new Set(english)].sort());
+    for (const key of spanish) expect(translate('es', key), key).to.not.equal(key);
+  });
+});
 
 describe('i18n through the elements', () => {
   it('English by default', async () => {
@@ -77,6 +134,7 @@ describe('i18n through the elements', () => {
 
   it('a closer lang overrides a farther one', async () => {
     const root = await fixture(html`<div lang="es"><section lang="en"><live-container-actions status="stopped"></live-container-actions></section></div>`);
+    await root.querySelector('live-container-actions')!.updateComplete;
     expect(labels(root.querySelector('live-container-actions')!)).to.deep.equal(['Start']);
   });
 

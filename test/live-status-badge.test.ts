@@ -356,6 +356,27 @@ describe('<live-status-badge>', () => {
       await animates(below!, 'pulse', 'badge-pulse');
     });
 
+    it('shows a change of status in the frame that renders it: its place is already known', async () => {
+      const wrapper = await fixture<HTMLDivElement>(html`<div>
+        <live-status-badge status="running"></live-status-badge>
+        <div style="height: 300vh"></div>
+        <live-status-badge status="running"></live-status-badge>
+      </div>`);
+      const [seen, below] = [...wrapper.querySelectorAll('live-status-badge')];
+      await animates(seen!, 'pulse', 'badge-pulse');
+      await frames(3);
+      for (const status of ['stopped', 'deploying', 'running'] as const) {
+        seen!.status = below!.status = status;
+        await Promise.all([seen!.updateComplete, below!.updateComplete]);
+        // No frame waited for: what the observer knew already decides.
+        const moving = status === 'deploying' ? 'spinner' : 'pulse';
+        if (status !== 'stopped') {
+          expect(animation(seen!, moving), `on screen, ${status}`).to.equal(status === 'deploying' ? 'badge-spin' : 'badge-pulse');
+          expect(animation(below!, moving), `off screen, ${status}`).to.equal('none');
+        }
+      }
+    });
+
     it('stops watching when removed, and watches again when put back', async () => {
       const wrapper = await fixture<HTMLDivElement>(html`<div><live-status-badge status="running"></live-status-badge></div>`);
       const el = wrapper.firstElementChild as LiveStatusBadge;

@@ -168,6 +168,7 @@ describe('rate limits: <live-container-actions> after a 429', () => {
     restore = answer.restore;
     const wrapper = await fixture(html`<div lang="es"><live-container-actions project-id="web" status="running" api-base="/api"></live-container-actions></div>`);
     const el = wrapper.querySelector('live-container-actions')!;
+    await el.updateComplete;
     await clickStop(el);
     expect(part(el, 'wait')!.textContent!.trim()).to.equal('Inténtalo de nuevo en 75 s');
     expect(said(el)).to.equal('Demasiadas solicitudes. Inténtalo de nuevo en 75 s.');

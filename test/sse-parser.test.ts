@@ -144,6 +144,20 @@ describe('SseParser: fields', () => {
     expect(parse('id: 5\n\nid\ndata: x\n\n')).to.deep.equal([idOnly('5'), idWith(''), msg('x', '', true)]);
   });
 
+  it('ends a field name at its own line, whatever the lines after it hold', () => {
+    expect(parse('data\nid: 5\n\n')).to.deep.equal([idWith('5'), msg('', '5', true)]);
+    expect(parse('id\ndata: x:y\n\n')).to.deep.equal([idWith(''), msg('x:y', '', true)]);
+  });
+
+  it('ignores lines with a long name or none, a colon far along them included', () => {
+    const text = 'plain text from a server that is not speaking SSE';
+    expect(parse(`${text}\n${'x'.repeat(5000)}:data: y\nevents\ndata: x\n\n`)).to.deep.equal([msg('x')]);
+  });
+
+  it('matches whole field names only: names of the same length or a prefix are unknown', () => {
+    expect(parse('dat: no\ndatum: no\nEvent: no\nevents: no\nretri: 5\nidx: 9\ni: 9\ndata: x\n\n')).to.deep.equal([msg('x')]);
+  });
+
   it('names an event `message` by default, and after each dispatch', () => {
     expect(parse('event: update\ndata: 1\n\ndata: 2\n\nevent:\ndata: 3\n\n')).to.deep.equal([
       msg('1', '', false, 'update'),

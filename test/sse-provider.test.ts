@@ -6,6 +6,8 @@ import type { SseProvider } from '../src/sse-provider/sse-provider.js';
 import { liveContext } from '../src/shared/context.js';
 import { ManualClock, MockBackend } from '../src/mock/index.js';
 import { nextFrame, until } from './helpers.js';
+import '../src/live-status-badge/define.js';
+import '../src/live-metrics-chart/define.js';
 
 /** A minimal consumer: what any element sees of its nearest provider. */
 class ContextProbe extends LitElement {
@@ -130,6 +132,64 @@ describe('<sse-provider>', () => {
       clock.advance(1);
       const answer = await pending;
       expect(answer.status).to.equal(200);
+    });
+  });
+
+  describe('a burst', () => {
+    it('fires one DOM event per message in order, and the badges and the chart end at the last state', async () => {
+      const clock = new ManualClock();
+      const ids = Array.from({ length: 24 }, (_, i) => `p${i}`);
+      const backend = new MockBackend({ clock, autoplay: false, projects: ids.map((projectId) => ({ projectId, status: 'stopped' })) });
+      const el = await fixture<SseProvider>(html`<sse-provider .mockBackend=${backend} metrics-history="10000">
+        ${ids.map((id) => html`<live-status-badge project-id=${id}></live-status-badge>`)}
+        <div style="width: 480px"><live-metrics-chart project-id="p0"></live-metrics-chart></div>
+      </sse-provider>`);
+      await openOnMock(el, clock);
+      const fired: string[] = [];
+      const record = (event: Event) => {
+        const detail = (event as CustomEvent<{ projectId: string; newStatus?: string; cpu?: number; message?: string }>).detail;
+        fired.push(`${event.type} ${detail.projectId} ${detail.newStatus ?? detail.cpu ?? detail.message}`);
+      };
+      const names = ['container-status-changed', 'metrics-updated', 'deployment-progress'];
+      for (const name of names) document.addEventListener(name, record);
+      const statuses = ['running', 'deploying', 'stopped', 'error', 'running'] as const;
+      const expected: string[] = [];
+      const last = new Map<string, string>();
+      try {
+        for (let chunk = 0, n = 0; chunk < 12; chunk++) {
+          for (let i = 0; i < 500; i++, n++) {
+            // Each project in turn gets a status change, a metrics point and a log line.
+            const projectId = ids[Math.floor(n / 3) % ids.length]!;
+            if (n % 3 === 0) {
+              const newStatus = statuses[Math.floor(n / 7) % statuses.length]!;
+              last.set(projectId, newStatus);
+              backend.emitRaw({ event: 'container_status_changed', data: JSON.stringify({ projectId, newStatus, timestamp: '2026-01-01T00:00:00Z' }) });
+              expected.push(`container-status-changed ${projectId} ${newStatus}`);
+            } else if (n % 3 === 1) {
+              backend.emitRaw({ event: 'metrics_updated', data: JSON.stringify({ projectId, cpu: n % 100, memory: 100, requests: n, uptime: '1m' }) });
+              expected.push(`metrics-updated ${projectId} ${n % 100}`);
+            } else {
+              backend.emitRaw({ event: 'deployment_progress', data: JSON.stringify({ projectId, message: `line ${n}`, level: 'info' }) });
+              expected.push(`deployment-progress ${projectId} line ${n}`);
+            }
+          }
+          await new Promise((resolve) => setTimeout(resolve));
+        }
+      } finally {
+        for (const name of names) document.removeEventListener(name, record);
+      }
+      expect(fired.length).to.equal(expected.length);
+      expect(fired, 'one event per message, in order, with the validated payload').to.deep.equal(expected);
+      const badges = [...el.querySelectorAll('live-status-badge')];
+      await until(() => badges.every((badge) => badge.status === last.get(badge.projectId!)), 'every badge to show its last status', 10_000);
+      // p0 ends running; its chart shows its last point, and the store kept every one.
+      el.store.apply({ type: 'container_status_changed', data: { projectId: 'p0', newStatus: 'running', timestamp: '2026-01-01T00:00:01Z' } });
+      el.store.apply({ type: 'metrics_updated', data: { projectId: 'p0', cpu: 42, memory: 100, requests: 1, uptime: '2m' } });
+      const chart = el.querySelector('live-metrics-chart')!;
+      const cpu = () => chart.shadowRoot!.querySelector('[part~="card-cpu"] [part~="value"]')?.textContent?.trim();
+      await until(() => cpu() === '42%', 'the chart to show the last point', 10_000);
+      const sent = expected.filter((line) => line.startsWith('metrics-updated p0 ')).length;
+      expect(el.store.getProject('p0')!.metrics.length, 'every metrics point of p0 kept').to.equal(sent + 1);
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { LiveStore, PAST_DEPLOYMENTS } from '../src/core/store.js';
+import { LiveStore, PAST_DEPLOYMENTS, PAST_LINES } from '../src/core/store.js';
 import { Ring } from '../src/core/ring.js';
 import { MetricsHistory } from '../src/core/metrics-history.js';
 import type { ProtocolEvent } from '../src/core/protocol.js';
@@ -199,6 +199,36 @@ describe('LiveStore', () => {
     }
   });
 
+  it('in a burst, keeps every change for listeners told less often, each told with the latest state', async () => {
+    const store = new LiveStore({ metricsHistory: 10_000 });
+    const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const seen = new Map<string, number[]>();
+    for (const id of ids) {
+      store.subscribe(id, () => {
+        seen.set(id, [...(seen.get(id) ?? []), store.getProject(id)!.metrics.length]);
+        // A slow render: a pass costs well over a frame, so the store rests between passes.
+        const end = performance.now() + 2;
+        while (performance.now() < end);
+      });
+    }
+    let sent = 0;
+    for (let chunk = 0; chunk < 30; chunk++) {
+      for (let i = 0; i < 500; i++, sent++) {
+        store.apply({ type: 'metrics_updated', data: { projectId: ids[sent % ids.length]!, cpu: sent % 100, memory: 1, requests: sent, uptime: '' } }, 1000 + sent);
+      }
+      await new Promise((resolve) => setTimeout(resolve));
+    }
+    const each = sent / ids.length;
+    await until(() => ids.every((id) => seen.get(id)?.at(-1) === each), 'every listener to see the last point');
+    ids.forEach((id, index) => {
+      const metrics = store.getProject(id)!.metrics;
+      const cpu = Array.from({ length: metrics.length }, (_, i) => metrics.at(i)!.cpu);
+      expect(cpu, `${id}: every point, in order`).to.deep.equal(Array.from({ length: each }, (_, k) => (k * ids.length + index) % 100));
+      const told = seen.get(id)!;
+      expect(told.every((length, i) => i === 0 || length > told[i - 1]!), `${id}: told only with something new`).to.equal(true);
+    });
+  });
+
   it('stops telling a listener after it unsubscribes', async () => {
     const store = new LiveStore();
     let calls = 0;
@@ -300,6 +330,19 @@ describe('LiveStore', () => {
     }
     expect(web.pastDeployments.length).to.equal(PAST_DEPLOYMENTS);
     expect(web.pastDeployments.at(-1)?.outcome).to.equal('succeeded');
+  });
+
+  it('keeps the newest PAST_LINES lines of a past deployment and counts the others as dropped', () => {
+    const store = new LiveStore({ logLimit: PAST_LINES * 3 });
+    store.apply(status('web', 'running'));
+    for (let i = 0; i < PAST_LINES * 2 + 10; i++) store.apply(log('web', `line ${i}`));
+    store.apply(status('web', 'deploying'));
+    const [past] = store.getProject('web')!.pastDeployments;
+    expect(past.entries.length).to.equal(PAST_LINES);
+    expect(past.entries[0].message).to.equal(`line ${PAST_LINES + 10}`);
+    expect(past.entries.at(-1)?.message).to.equal(`line ${PAST_LINES * 2 + 9}`);
+    expect(past.dropped).to.equal(PAST_LINES + 10);
+    expect(store.getProject('web')!.logs.length).to.equal(0);
   });
 
   it('takes a backfill: older points before the held ones, its deployments as history, a held line kept once', async () => {

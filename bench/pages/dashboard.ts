@@ -6,10 +6,12 @@
  * - `impl=naive`: the seed's approach — each badge listens to the provider's
  *   `container-status-changed` events itself and re-renders on every change of its project.
  *
- * Renders are counted by wrapping the badge class's `update`, per frame (a frame counter advanced
- * by a rAF loop).
+ * Renders are counted by wrapping the badge class's `update`, per frame: the frame is told by
+ * `document.timeline.currentTime`, which stays the same within one frame's work. Nothing else of
+ * the bench runs in the page (no rAF loop, which would make a frame every vsync by itself): the
+ * runner reads frames and CPU from a trace.
  */
-import { expose, frameStats, loadElements, longTasksSince, numberParam, paced, param, random, recordFrames, rendered, sleep } from '../lib/harness.js';
+import { expose, loadElements, longTasksSince, numberParam, paced, param, random, rendered, sleep } from '../lib/harness.js';
 import { NaiveBadge } from '../lib/naive-badge.js';
 import { projectIds, type WireEvent } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
@@ -24,9 +26,8 @@ let mounted: BenchProvider | undefined;
 let changes: WireEvent[] = [];
 
 // Render counting.
-let frame = 0;
 let counting = false;
-const perFrame = new Map<Element, { frame: number; n: number }>();
+const perFrame = new Map<Element, { frame: unknown; n: number }>();
 let renders = 0;
 let maxPerFrame = 0;
 let doubleRenders = 0;
@@ -35,6 +36,7 @@ function countRenders(proto: { update(changed: unknown): void }) {
   const original = proto.update;
   proto.update = function (this: Element, changed: unknown) {
     if (counting) {
+      const frame = document.timeline.currentTime;
       renders += 1;
       const seen = perFrame.get(this);
       if (seen && seen.frame === frame) {
@@ -48,11 +50,6 @@ function countRenders(proto: { update(changed: unknown): void }) {
     }
     original.call(this, changed);
   };
-}
-
-function tickFrames() {
-  frame += 1;
-  requestAnimationFrame(tickFrames);
 }
 
 async function setup(seconds = 10) {
@@ -87,7 +84,6 @@ async function setup(seconds = 10) {
       grid.append(badge);
     }
   }
-  requestAnimationFrame(tickFrames);
   await rendered();
   await rendered();
   await sleep(300);
@@ -97,7 +93,6 @@ async function setup(seconds = 10) {
 async function drive(ms: number) {
   if (!mounted) return { skipped: true };
   const start = performance.now();
-  const frames = recordFrames();
   counting = true;
   const sent = await paced(ms, rate, (from, to) => mounted!.send(changes, from, to), start);
   await rendered();
@@ -108,7 +103,6 @@ async function drive(ms: number) {
     renders,
     maxPerFrame,
     doubleRenders,
-    ...frameStats(frames.stop()),
     longTasks: longTasksSince(start),
   };
 }

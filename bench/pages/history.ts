@@ -28,7 +28,7 @@ import {
   CategoryScale,
   type ChartConfiguration,
 } from 'chart.js';
-import { expose, loadElements, nextTask, numberParam, paced, param, random, rendered, sleep, until } from '../lib/harness.js';
+import { expose, loadElements, nextFrame, nextTask, numberParam, paced, param, random, rendered, sleep, until } from '../lib/harness.js';
 import { metricsEvents, projectIds, type WireEvent } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
 
@@ -104,19 +104,31 @@ window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
 
 /**
  * Whether the page is inside a frame's rendering (rAF callbacks to paint). A rAF loop registered
- * before anything else of the frame sets it; the first task after the frame clears it.
+ * before anything else of the frame sets it; the first task after the frame clears it. It runs
+ * only while a switch is timed (`trackFrames` … `untrackFrames`): a loop makes a main-thread frame
+ * every vsync, which would cost the CPU figures measured outside the switches.
  */
 let inFrame = false;
 let tracking = false;
+let looping = false;
 function trackFrames() {
-  if (tracking) return;
   tracking = true;
+  if (looping) return;
+  looping = true;
   const tick = () => {
+    if (!tracking) {
+      looping = false;
+      return;
+    }
     inFrame = true;
     void nextTask().then(() => (inFrame = false));
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+}
+
+function untrackFrames() {
+  tracking = false;
 }
 
 /**
@@ -172,7 +184,6 @@ async function setupSwitch() {
     for (let k = 0; k < POINTS; k++) deliverSwitch();
   }
   if (live) liveTimer = setInterval(deliverSwitch, 1000);
-  trackFrames();
   await rendered();
   await sleep(1500);
   return { missing };
@@ -203,6 +214,8 @@ function historyPlot(): HTMLElement | null {
 
 /** Chooses 30 d; resolves after the frame that paints the history. Times from the click, ms. */
 async function switchTo30d() {
+  trackFrames();
+  await nextFrame();
   performance.mark('history-switch-start');
   const start = performance.now();
   let drawnAt = NaN;
@@ -230,6 +243,7 @@ async function switchTo30d() {
   await afterPaint();
   const painted = performance.now();
   performance.mark('history-switch-end');
+  untrackFrames();
   return { ms: painted - start, drawnMs: drawnAt - start, points };
 }
 

@@ -9,7 +9,7 @@
  * Steps: `setup` (mounted, empty) → runner reads the heap → `fill` → heap again → `stream`
  * (no wrap) → `stream` (wrap).
  */
-import { expose, frameStats, longTasksSince, loadElements, nextTask, numberParam, param, recordFrames, rendered, sleep } from '../lib/harness.js';
+import { expose, longTasksSince, loadElements, nextTask, numberParam, param, rendered, sleep } from '../lib/harness.js';
 import { NaiveLogs } from '../lib/naive-logs.js';
 import { logEvents } from '../lib/payloads.js';
 import { mountProvider, type BenchProvider } from '../lib/provider.js';
@@ -80,7 +80,6 @@ async function stream(ms: number, wrap: boolean) {
   }
   await sleep(200);
   const start = performance.now();
-  const frames = recordFrames();
   let due = 0;
   let streamed = 0;
   let maxRows = 0;
@@ -104,13 +103,11 @@ async function stream(ms: number, wrap: boolean) {
     }, 10);
   });
   await rendered();
-  const deltas = frames.stop();
   const log = viewer.shadowRoot?.querySelector(impl === 'ours' ? '[part~="log"]' : '.log') as HTMLElement | null;
   const atBottom = log ? log.scrollTop + log.clientHeight >= log.scrollHeight - 30 : false;
   return {
     streamed,
     ms: performance.now() - start,
-    ...frameStats(deltas),
     longTasks: longTasksSince(start),
     rows: rowCount(),
     maxRows: Math.max(maxRows, rowCount()),

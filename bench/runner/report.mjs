@@ -68,6 +68,20 @@ export function renderMarkdown(results, machineLine) {
     '',
     `Machine: ${machineLine}`,
     '',
+    ...laterRuns(results, machineLine),
     ...(notes.length ? ['## Notes', '', ...notes, ''] : []),
   ].join('\n');
+}
+
+/** Results merged in from later runs (`--only=… --merge`) carry their run's machine line: say which. */
+function laterRuns(results, machineLine) {
+  const byLine = new Map();
+  for (const result of results) {
+    if (!result.machineLine || result.machineLine === machineLine) continue;
+    byLine.set(result.machineLine, [...(byLine.get(result.machineLine) ?? []), result]);
+  }
+  return [...byLine].flatMap(([line, merged]) => [
+    `The ${merged.map((result) => `\`${result.title}\``).join(', ')} rows are from another run, \`npm run bench -- --only=${merged.map((result) => result.name).join(',')}\`: ${line}`,
+    '',
+  ]);
 }

@@ -327,8 +327,11 @@ export class SseConnection {
    * (something was heard since it was set) it waits out the rest, so a message costs no timer call.
    */
   #alive(): void {
+    // Without a stale timeout nothing reads the time: a message costs no clock call.
+    const timeout = this.#options.staleTimeout ?? 0;
+    if (timeout <= 0) return;
     this.#lastActivity = this.#clock.now();
-    if (this.#staleTimer === undefined) this.#armStale(this.#options.staleTimeout ?? 0);
+    if (this.#staleTimer === undefined) this.#armStale(timeout);
   }
 
   #armStale(delay: number): void {

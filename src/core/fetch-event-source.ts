@@ -1,5 +1,5 @@
 import type { EventSourceLike, StreamRefusal } from './connection.js';
-import { SseByteParser, SseParser, type SseDiscard } from './sse-parser.js';
+import { SseParser, type SseDiscard, type SseEvent } from './sse-parser.js';
 import { MessageTarget } from './message-target.js';
 import { readLimits } from './rate-limit.js';
 import type { RateLimitInfo } from './store.js';
@@ -53,6 +53,31 @@ export class SseMessageEvent extends MessageEvent<string> {
   }
 }
 
+/** Main-thread time the stream's parsing may take in one task before it yields, in ms. */
+const SLICE_MS = 8;
+/** Characters parsed between two looks at the clock: about 80 events of 200 bytes. */
+const PIECE = 16 * 1024;
+
+const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/**
+ * Lets the event loop run (rendering, input, other tasks) and resumes after: `scheduler.yield()`
+ * where the browser has it (the continuation goes ahead of other queued tasks), else a message
+ * to a channel of its own (a new task, without the clamp of nested timers).
+ */
+function yieldToEventLoop(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
@@ -80,6 +105,11 @@ function reason(error: unknown): string {
  * An `EventSource` over a streaming `fetch`, so that a stream can carry headers (an
  * `Authorization` token), send `Last-Event-ID` on a connection it opens itself, and expose what a
  * browser's `EventSource` hides: comment heartbeats, `retry:` and id-only blocks.
+ *
+ * However fast the stream (a preload of a hundred thousand lines arrives a megabyte per read), its
+ * parsing and the work its messages cause take at most about 8 ms of main-thread time per task:
+ * between slices it yields (`scheduler.yield()`), so frames are drawn and input is handled while it
+ * loads.
  *
  * One instance is one HTTP request. It never reconnects by itself: when the response is refused or
  * the stream ends or breaks, it fires `error` with `readyState` CLOSED and stays closed — the
@@ -114,6 +144,8 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
   #abort = new AbortController();
   /** `close()` was called: nothing more is dispatched. */
   #closed = false;
+  /** When the main-thread time the stream is spending in the current task began (`performance.now()`). */
+  #sliceStart = 0;
 
   constructor(url: string, init: FetchEventSourceInit = {}) {
     super();
@@ -178,31 +210,33 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
     }
 
     const origin = originOf(response.url || this.url);
-    const bytes = new SseByteParser(
-      new SseParser(
-        (event) => {
-          if (this.#closed) return;
-          this.deliver(event.type, event.data, event.id, event.hasId, () =>
-            new SseMessageEvent(event.type, { data: event.data, lastEventId: event.id, origin, hasId: event.hasId }),
-          );
+    // The DOM event is built only for a type someone listens to: one factory, not one per message.
+    let current: SseEvent | undefined;
+    const create = () => new SseMessageEvent(current!.type, { data: current!.data, lastEventId: current!.id, origin, hasId: current!.hasId });
+    const parser = new SseParser(
+      (event) => {
+        if (this.#closed) return;
+        current = event;
+        this.deliver(event.type, event.data, event.id, event.hasId, create);
+      },
+      {
+        onId: (id, withEvent) => {
+          if (!this.#closed && !withEvent) this.dispatchEvent(new CustomEvent<string>('id', { detail: id }));
         },
-        {
-          onId: (id, withEvent) => {
-            if (!this.#closed && !withEvent) this.dispatchEvent(new CustomEvent<string>('id', { detail: id }));
-          },
-          onRetry: (ms) => {
-            if (!this.#closed) this.dispatchEvent(new CustomEvent<number>('retry', { detail: ms }));
-          },
-          onComment: (text) => {
-            if (!this.#closed) this.dispatchEvent(new CustomEvent<string>('heartbeat', { detail: text }));
-          },
-          onDiscard: (discard) => {
-            if (!this.#closed) this.dispatchEvent(new CustomEvent<SseDiscard>('discard', { detail: discard }));
-          },
+        onRetry: (ms) => {
+          if (!this.#closed) this.dispatchEvent(new CustomEvent<number>('retry', { detail: ms }));
         },
-        { maxLength: init.maxLength },
-      ),
+        onComment: (text) => {
+          if (!this.#closed) this.dispatchEvent(new CustomEvent<string>('heartbeat', { detail: text }));
+        },
+        onDiscard: (discard) => {
+          if (!this.#closed) this.dispatchEvent(new CustomEvent<SseDiscard>('discard', { detail: discard }));
+        },
+      },
+      { maxLength: init.maxLength },
     );
+    // The BOM is left for the parser to strip, so that exactly one leading BOM is removed.
+    const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
     this.#readyState = OPEN;
     this.dispatchEvent(new Event('open'));
@@ -210,17 +244,47 @@ export class FetchEventSource extends MessageTarget implements EventSourceLike {
     try {
       for (;;) {
         if (this.#closed) return;
+        const asked = now();
         const { done, value } = await reader.read();
         if (this.#closed) return;
         if (done) break;
-        bytes.feed(value);
+        // A read that waited ran in a task of its own: a new slice of main-thread time starts.
+        if (now() - asked > 1) this.#sliceStart = now();
+        await this.#parse(parser, decoder.decode(value, { stream: true }));
       }
     } catch (error) {
       this.#fail(`The stream was interrupted: ${reason(error)}`);
       return;
     }
-    bytes.end();
+    if (this.#closed) return;
+    parser.feed(decoder.decode());
+    parser.end();
     this.#fail('The stream ended');
+  }
+
+  /**
+   * Parses `text` (everything a read returned, up to a megabyte when the page reads slower than
+   * the server writes) in pieces of about `PIECE` characters cut after a line end, and gives the
+   * main thread back — so a frame can be drawn and input handled — whenever this task has spent
+   * `SLICE_MS` on it: however fast the stream, no task grows long because of it.
+   */
+  async #parse(parser: SseParser, text: string): Promise<void> {
+    let from = 0;
+    while (from < text.length) {
+      let to = text.length;
+      if (to - from > PIECE) {
+        const cut = text.indexOf('\n', from + PIECE);
+        if (cut !== -1) to = cut + 1;
+      }
+      parser.feed(from === 0 && to === text.length ? text : text.slice(from, to));
+      from = to;
+      if (this.#closed) return;
+      if (from < text.length && now() - this.#sliceStart >= SLICE_MS) {
+        await yieldToEventLoop();
+        if (this.#closed) return;
+        this.#sliceStart = now();
+      }
+    }
   }
 
   #fail(message: string, status?: number, retryAfter?: number): void {

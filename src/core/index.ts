@@ -29,6 +29,7 @@ export type { RestResponse } from './rest.js';
 export { MetricsHistory } from './metrics-history.js';
 export type { MetricsPoint } from './metrics-history.js';
 export { Ring } from './ring.js';
+export type { LogLines, LogRing, MergedLogRing } from './log-ring.js';
 export {
   CONTAINER_STATUSES,
   DEPLOYMENT_OUTCOMES,

@@ -29,8 +29,13 @@ export class MessageTarget extends EventTarget {
 
   /** Delivers one message: to the sink, and as the event `create` builds to DOM listeners of `type`. */
   protected deliver(type: string, data: string, lastEventId: string, hasId: boolean, create: () => Event): void {
+    if (this.toSink(type, data, lastEventId, hasId)) this.dispatchEvent(create());
+  }
+
+  /** Hands one message to the sink; returns whether DOM listeners of `type` want it as an event too. */
+  protected toSink(type: string, data: string, lastEventId: string, hasId: boolean): boolean {
     const sink = this.#sink;
     if (sink) sink(type, data, lastEventId, hasId);
-    if (!sink || this.#listened.has(type)) this.dispatchEvent(create());
+    return !sink || this.#listened.has(type);
   }
 }

@@ -194,8 +194,10 @@ export function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function string(data: Fields, key: string, optional = false): string | undefined {
-  const value = data[key];
+// The readers take a field's value, read by name at the call site (a keyed read of a varying key is
+// several times slower), and its key only to say what was wrong.
+
+function string(value: unknown, key: string, optional = false): string | undefined {
   if (value === undefined || value === null) {
     if (optional) return undefined;
     throw new Invalid(`missing field "${key}"`);
@@ -205,20 +207,15 @@ function string(data: Fields, key: string, optional = false): string | undefined
   return value;
 }
 
-function requiredString(data: Fields, key: string): string {
-  return string(data, key) as string;
-}
-
-function projectId(data: Fields): string {
-  const id = requiredString(data, 'projectId');
+function projectId(value: unknown): string {
+  const id = string(value, 'projectId')!;
   if (id.length === 0 || id.length > MAX_PROJECT_ID_LENGTH) {
     throw new Invalid(`field "projectId" must be 1–${MAX_PROJECT_ID_LENGTH} characters`);
   }
   return id;
 }
 
-function number(data: Fields, key: string, optional = false): number | undefined {
-  const value = data[key];
+function number(value: unknown, key: string, optional = false): number | undefined {
   if (value === undefined || value === null) {
     if (optional) return undefined;
     throw new Invalid(`missing field "${key}"`);
@@ -228,14 +225,10 @@ function number(data: Fields, key: string, optional = false): number | undefined
   return value;
 }
 
-function requiredNumber(data: Fields, key: string): number {
-  return number(data, key) as number;
-}
-
-function nonNegative(data: Fields, key: string): number {
-  const value = requiredNumber(data, key);
-  if (value < 0) throw new Invalid(`field "${key}" must not be negative`);
-  return value;
+function nonNegative(value: unknown, key: string): number {
+  const result = number(value, key)!;
+  if (result < 0) throw new Invalid(`field "${key}" must not be negative`);
+  return result;
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
@@ -245,76 +238,76 @@ function put<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): 
   if (value !== undefined) target[key] = value;
 }
 
-function oneOf<T extends string>(data: Fields, key: string, allowed: readonly T[], optional = false): T | undefined {
-  const value = string(data, key, optional);
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Invalid(`field "${key}" has unknown value "${value.slice(0, 40)}"`);
+function oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[], optional = false): T | undefined {
+  const text = string(value, key, optional);
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new Invalid(`field "${key}" has unknown value "${text.slice(0, 40)}"`);
   }
-  return value as T;
+  return text as T;
 }
 
 /** `timestamp` may be missing ("when received"); when present it must be a string or epoch ms. */
-function timestamp(data: Fields, key: string, receivedAt: number): string {
-  const value = data[key];
+function timestamp(value: unknown, receivedAt: number): string {
   if (value === undefined || value === null) return new Date(receivedAt).toISOString();
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Invalid(`field "${key}" must be a finite number`);
+    if (!Number.isFinite(value)) throw new Invalid('field "timestamp" must be a finite number');
     return new Date(value).toISOString();
   }
-  return requiredString(data, key);
+  return string(value, 'timestamp')!;
 }
 
 function metricsSample(data: Fields): MetricsSample {
   const sample: MetricsSample = {
-    cpu: clamp(requiredNumber(data, 'cpu'), 0, 100),
-    memory: nonNegative(data, 'memory'),
-    requests: nonNegative(data, 'requests'),
+    cpu: clamp(number(data.cpu, 'cpu')!, 0, 100),
+    memory: nonNegative(data.memory, 'memory'),
+    requests: nonNegative(data.requests, 'requests'),
   };
-  put(sample, 'uptime', string(data, 'uptime', true));
-  put(sample, 'lastActivity', string(data, 'lastActivity', true));
+  put(sample, 'uptime', string(data.uptime, 'uptime', true));
+  put(sample, 'lastActivity', string(data.lastActivity, 'lastActivity', true));
   return sample;
 }
 
 const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPayloads[K] } = {
   container_status_changed(data, receivedAt) {
     const event: ContainerStatusChanged = {
-      projectId: projectId(data),
-      newStatus: oneOf(data, 'newStatus', CONTAINER_STATUSES) as ContainerStatus,
-      timestamp: timestamp(data, 'timestamp', receivedAt),
+      projectId: projectId(data.projectId),
+      newStatus: oneOf(data.newStatus, 'newStatus', CONTAINER_STATUSES) as ContainerStatus,
+      timestamp: timestamp(data.timestamp, receivedAt),
     };
-    put(event, 'oldStatus', oneOf(data, 'oldStatus', CONTAINER_STATUSES, true));
+    put(event, 'oldStatus', oneOf(data.oldStatus, 'oldStatus', CONTAINER_STATUSES, true));
     return event;
   },
 
   metrics_updated(data) {
     const event: MetricsUpdated = {
-      projectId: projectId(data),
-      ...metricsSample(data),
-      uptime: string(data, 'uptime', true) ?? '',
+      projectId: projectId(data.projectId),
+      cpu: clamp(number(data.cpu, 'cpu')!, 0, 100),
+      memory: nonNegative(data.memory, 'memory'),
+      requests: nonNegative(data.requests, 'requests'),
+      uptime: string(data.uptime, 'uptime', true) ?? '',
     };
+    put(event, 'lastActivity', string(data.lastActivity, 'lastActivity', true));
     return event;
   },
 
   deployment_progress(data, receivedAt) {
     const event: DeploymentProgress = {
-      projectId: projectId(data),
-      message: requiredString(data, 'message'),
-      level: oneOf(data, 'level', LOG_LEVELS) as LogLevel,
-      timestamp: timestamp(data, 'timestamp', receivedAt),
+      projectId: projectId(data.projectId),
+      message: string(data.message, 'message')!,
+      level: oneOf(data.level, 'level', LOG_LEVELS) as LogLevel,
+      timestamp: timestamp(data.timestamp, receivedAt),
     };
-    put(event, 'step', string(data, 'step', true));
-    const progress = number(data, 'progress', true);
+    put(event, 'step', string(data.step, 'step', true));
+    const progress = number(data.progress, 'progress', true);
     if (progress !== undefined) event.progress = clamp(progress, 0, 100);
     return event;
   },
 
   auto_shutdown(data) {
     const value = data.inactiveTime;
-    let inactiveTime: string | number;
-    if (typeof value === 'number') inactiveTime = nonNegative(data, 'inactiveTime');
-    else inactiveTime = requiredString(data, 'inactiveTime');
-    return { projectId: projectId(data), reason: requiredString(data, 'reason'), inactiveTime };
+    const inactiveTime = typeof value === 'number' ? nonNegative(value, 'inactiveTime') : string(value, 'inactiveTime')!;
+    return { projectId: projectId(data.projectId), reason: string(data.reason, 'reason')!, inactiveTime };
   },
 
   snapshot(data) {
@@ -325,34 +318,34 @@ const readers: { [K in EventType]: (data: Fields, receivedAt: number) => EventPa
 
   backfill(data, receivedAt) {
     const metrics = list(data, 'metrics', (item) => {
-      const time = requiredNumber(item, 'time');
+      const time = number(item.time, 'time')!;
       return { time, ...metricsSample(item) };
     });
     const deployments = list(data, 'deployments', (item) => {
       const deployment: BackfillDeployment = {
-        startedAt: requiredString(item, 'startedAt'),
-        dropped: number(item, 'dropped', true) ?? 0,
+        startedAt: string(item.startedAt, 'startedAt')!,
+        dropped: number(item.dropped, 'dropped', true) ?? 0,
         lines: list(item, 'lines', (line) => {
           // The same rules as a live line: a kept line is one that was sent.
           const { projectId: _, ...kept } = readers.deployment_progress({ ...line, projectId: '-' }, receivedAt);
-          put(kept as BackfillLine, 'id', string(line, 'id', true));
+          put(kept as BackfillLine, 'id', string(line.id, 'id', true));
           return kept;
         }),
       };
-      put(deployment, 'id', string(item, 'id', true));
-      put(deployment, 'endedAt', string(item, 'endedAt', true));
-      put(deployment, 'outcome', oneOf(item, 'outcome', DEPLOYMENT_OUTCOMES, true));
+      put(deployment, 'id', string(item.id, 'id', true));
+      put(deployment, 'endedAt', string(item.endedAt, 'endedAt', true));
+      put(deployment, 'outcome', oneOf(item.outcome, 'outcome', DEPLOYMENT_OUTCOMES, true));
       return deployment;
     });
-    return { projectId: projectId(data), metrics, deployments };
+    return { projectId: projectId(data.projectId), metrics, deployments };
   },
 
   rate_limit(data, receivedAt) {
-    const event: RateLimitEvent = { limit: nonNegative(data, 'limit'), remaining: nonNegative(data, 'remaining'), reset: nonNegative(data, 'reset') };
+    const event: RateLimitEvent = { limit: nonNegative(data.limit, 'limit'), remaining: nonNegative(data.remaining, 'remaining'), reset: nonNegative(data.reset, 'reset') };
     if (event.limit < 1 || event.limit % 1 || event.remaining % 1 || event.remaining > event.limit || !resetAt(event.reset, receivedAt)) {
       throw new Invalid('figures out of range: "limit" ≥ 1 and "remaining" ≤ "limit" are whole numbers, "reset" is within a day');
     }
-    if (data.projectId != null) event.projectId = projectId(data);
+    if (data.projectId != null) event.projectId = projectId(data.projectId);
     return event;
   },
 };
@@ -377,14 +370,15 @@ function projectSnapshot(item: unknown, index: number): ProjectSnapshot {
   if (!isObject(item)) throw new Invalid(`projects[${index}] must be an object`);
   try {
     const project: ProjectSnapshot = {
-      projectId: projectId(item),
-      status: oneOf(item, 'status', CONTAINER_STATUSES) as ContainerStatus,
+      projectId: projectId(item.projectId),
+      status: oneOf(item.status, 'status', CONTAINER_STATUSES) as ContainerStatus,
     };
-    put(project, 'name', string(item, 'name', true));
-    put(project, 'url', string(item, 'url', true));
-    put(project, 'reason', string(item, 'reason', true));
-    put(project, 'inactiveTime', typeof item.inactiveTime === 'number' ? nonNegative(item, 'inactiveTime') : string(item, 'inactiveTime', true));
-    put(project, 'lastError', string(item, 'lastError', true));
+    put(project, 'name', string(item.name, 'name', true));
+    put(project, 'url', string(item.url, 'url', true));
+    put(project, 'reason', string(item.reason, 'reason', true));
+    const inactiveTime = item.inactiveTime;
+    put(project, 'inactiveTime', typeof inactiveTime === 'number' ? nonNegative(inactiveTime, 'inactiveTime') : string(inactiveTime, 'inactiveTime', true));
+    put(project, 'lastError', string(item.lastError, 'lastError', true));
     if (item.metrics !== undefined && item.metrics !== null) {
       if (!isObject(item.metrics)) throw new Invalid('field "metrics" must be an object');
       project.metrics = metricsSample(item.metrics);

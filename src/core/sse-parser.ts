@@ -83,7 +83,10 @@ export class SseParser {
   #afterCR = false;
   /** Nothing but empty chunks seen yet, so a BOM may still come. */
   #atStart = true;
+  /** The event's data lines so far, joined with LF. */
   #data = '';
+  /** Whether the event has a data line (its data may still be empty). */
+  #hasData = false;
   #type = '';
   #idBuffer = '';
   #lastEventId = '';
@@ -118,25 +121,37 @@ export class SseParser {
       this.#afterCR = false;
       if (chunk.charCodeAt(start) === LF) start += 1;
     }
-    while (start < chunk.length) {
-      LINE_END.lastIndex = start;
-      const match = LINE_END.exec(chunk);
-      if (!match) {
-        this.#hold(chunk, start, chunk.length);
+    const length = chunk.length;
+    // Most servers end lines with LF alone: without a CR in the chunk, `indexOf` finds each end.
+    const lfOnly = chunk.indexOf('\r', start) === -1;
+    while (start < length) {
+      let end: number;
+      if (lfOnly) end = chunk.indexOf('\n', start);
+      else {
+        LINE_END.lastIndex = start;
+        end = LINE_END.exec(chunk)?.index ?? -1;
+      }
+      if (end === -1) {
+        this.#hold(chunk, start, length);
         return;
       }
-      const end = match.index;
-      this.#hold(chunk, start, end);
       let next = end + 1;
-      if (chunk.charCodeAt(end) === CR) {
-        if (next === chunk.length) this.#afterCR = true;
+      if (!lfOnly && chunk.charCodeAt(end) === CR) {
+        if (next === length) this.#afterCR = true;
         else if (chunk.charCodeAt(next) === LF) next += 1;
       }
-      const line = this.#pending;
-      const skipped = this.#skipping;
-      this.#pending = '';
-      this.#skipping = false;
-      if (!skipped) this.#line(line);
+      if (this.#pending.length === 0 && !this.#skipping) {
+        // The whole line is in this chunk: its fields are read in place, with no copy of the line.
+        if (end - start <= this.maxLength) this.#line(chunk, start, end);
+        else if (chunk.charCodeAt(start) !== 0x3a /* ':' */) this.#discard('line');
+      } else {
+        this.#hold(chunk, start, end);
+        const line = this.#pending;
+        const skipped = this.#skipping;
+        this.#pending = '';
+        this.#skipping = false;
+        if (!skipped) this.#line(line, 0, line.length);
+      }
       start = next;
     }
   }
@@ -176,38 +191,51 @@ export class SseParser {
     if (first !== 0x3a /* ':' */) this.#discard('line');
   }
 
-  #line(line: string): void {
-    if (line.length === 0) {
+  /** Takes the line `text[start, end)`. */
+  #line(text: string, start: number, end: number): void {
+    if (start === end) {
       this.#dispatch();
       return;
     }
-    const colon = line.indexOf(':');
-    if (colon === 0) {
-      this.#hooks.onComment?.(line.charCodeAt(1) === 0x20 ? line.slice(2) : line.slice(1));
+    // The longest field name the parser knows is five characters: a colon further on can only end
+    // a name it ignores, so the search stops there (a line with no colon costs no scan of the
+    // rest of the chunk).
+    const limit = Math.min(end, start + 6);
+    let colon = start;
+    while (colon < limit && text.charCodeAt(colon) !== 0x3a) colon++;
+    if (colon === limit) colon = -1;
+    if (colon === start) {
+      const onComment = this.#hooks.onComment;
+      if (onComment) onComment(text.slice(start + 1 < end && text.charCodeAt(start + 1) === 0x20 ? start + 2 : start + 1, end));
       return;
     }
-    let field = line;
-    let value = '';
-    if (colon > 0) {
-      field = line.slice(0, colon);
-      value = line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1);
+    // Without a colon the whole line is the field name and the value is empty.
+    let fieldEnd = end;
+    let valueStart = end;
+    if (colon !== -1 && colon < end) {
+      fieldEnd = colon;
+      valueStart = colon + 1 < end && text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
     }
-    switch (field) {
-      case 'event':
-        if (!this.#blockDiscarded) this.#type = value;
+    // Field names compared in place, by length first: no string is made for them.
+    switch (fieldEnd - start) {
+      case 4:
+        if (text.startsWith('data', start)) this.#dataLine(text.slice(valueStart, end));
         break;
-      case 'data':
-        if (this.#blockDiscarded) break;
-        if (this.#data.length + value.length + 1 > this.maxLength) this.#discard('data');
-        else this.#data += value + '\n';
+      case 5:
+        if (text.startsWith('event', start)) {
+          if (!this.#blockDiscarded) this.#type = text.slice(valueStart, end);
+        } else if (text.startsWith('retry', start)) {
+          const value = text.slice(valueStart, end);
+          if (DIGITS.test(value)) this.#hooks.onRetry?.(Math.min(Number(value), Number.MAX_SAFE_INTEGER));
+        }
         break;
-      case 'id':
-        if (value.includes('\0')) break;
-        this.#idBuffer = value;
-        this.#blockHasId = true;
-        break;
-      case 'retry':
-        if (DIGITS.test(value)) this.#hooks.onRetry?.(Math.min(Number(value), Number.MAX_SAFE_INTEGER));
+      case 2:
+        if (text.startsWith('id', start)) {
+          const value = text.slice(valueStart, end);
+          if (value.includes('\0')) break;
+          this.#idBuffer = value;
+          this.#blockHasId = true;
+        }
         break;
       default:
         // Unknown fields are ignored, as the standard says.
@@ -215,26 +243,41 @@ export class SseParser {
     }
   }
 
+  #dataLine(value: string): void {
+    if (this.#blockDiscarded) return;
+    // Counted as the standard builds it: every data line followed by LF.
+    const held = this.#hasData ? this.#data.length + 1 : 0;
+    if (held + value.length + 1 > this.maxLength) this.#discard('data');
+    else {
+      // Joined with LF as they come, so a one-line event's data is its line's value as is.
+      this.#data = this.#hasData ? `${this.#data}\n${value}` : value;
+      this.#hasData = true;
+    }
+  }
+
   #discard(kind: SseDiscard['kind']): void {
     if (!this.#blockDiscarded) this.#hooks.onDiscard?.({ kind, limit: this.maxLength });
     this.#blockDiscarded = true;
     this.#data = '';
+    this.#hasData = false;
     this.#type = '';
   }
 
   #dispatch(): void {
     this.#lastEventId = this.#idBuffer;
     const hasId = this.#blockHasId;
+    const hasData = this.#hasData;
     const data = this.#data;
     const type = this.#type;
     this.#clearBlock();
-    if (hasId) this.#hooks.onId?.(this.#lastEventId, data !== '');
-    if (data === '') return;
-    this.#onEvent({ type: type === '' ? 'message' : type, data: data.slice(0, -1), id: this.#lastEventId, hasId });
+    if (hasId) this.#hooks.onId?.(this.#lastEventId, hasData);
+    if (!hasData) return;
+    this.#onEvent({ type: type === '' ? 'message' : type, data, id: this.#lastEventId, hasId });
   }
 
   #clearBlock(): void {
     this.#data = '';
+    this.#hasData = false;
     this.#type = '';
     this.#blockHasId = false;
     this.#blockDiscarded = false;

@@ -1,6 +1,6 @@
 import { MetricsHistory } from './metrics-history.js';
 import { outcomeOf, resetAt, type Backfill, type BackfillDeployment, type ContainerStatus, type DeploymentOutcome, type LogLevel, type ProtocolEvent, type Snapshot } from './protocol.js';
-import { Ring } from './ring.js';
+import { LogRing, MergedLogRing, type LogLines } from './log-ring.js';
 
 /** One log line as held by the store. `time` is epoch ms; `seq` orders entries across projects. */
 export interface LogEntry {
@@ -31,13 +31,18 @@ export interface DeploymentInfo {
   dropped: number;
 }
 
-/** An earlier deployment of a project, with the lines that were held when the next one started. */
+/**
+ * An earlier deployment of a project, with the lines that were held when the next one started (its
+ * newest `PAST_LINES`; `dropped` counts the others too).
+ */
 export interface PastDeployment extends DeploymentInfo {
   readonly entries: readonly LogEntry[];
 }
 
 /** Earlier deployments kept per project, besides the current one. */
 export const PAST_DEPLOYMENTS = 5;
+/** Lines kept of each earlier deployment: its newest. */
+export const PAST_LINES = 5000;
 
 export interface ProjectState {
   readonly projectId: string;
@@ -48,7 +53,7 @@ export interface ProjectState {
   statusChangedAt?: number;
   readonly metrics: MetricsHistory;
   /** The lines of the current (or last) deployment. */
-  readonly logs: Ring<LogEntry>;
+  readonly logs: LogRing;
   /** The current (or last) deployment, once one was seen or backfilled. */
   currentDeployment?: DeploymentInfo;
   /** Earlier deployments, oldest first (at most `PAST_DEPLOYMENTS`). */
@@ -156,6 +161,11 @@ const defaultSchedule = (flush: () => void): void => {
 const FRAME_BUDGET_MS = 20;
 /** The fewest watched projects a pass tells, however slow the page. */
 const MIN_PER_PASS = 16;
+/** Events applied between two passes from which the stream counts as a burst. */
+const BURST = 256;
+/** In a burst, a pass that cost `c` ms is followed by `REST × c` ms without one (capped): renders get an eighth of the main thread. */
+const REST = 7;
+const MAX_REST_MS = 250;
 
 /**
  * Runs `done` in the first task after the current one — after the frame being rendered, when
@@ -200,7 +210,7 @@ export class LiveStore {
   readonly #connection: ConnectionInfo;
 
   #projects = new Map<string, ProjectState>();
-  #allLogs: Ring<LogEntry>;
+  #allLogs: MergedLogRing;
   #seq = 0;
   /** Counts the stream's changes to projects, so a snapshot can tell what is newer than its request. */
   #news = 0;
@@ -219,13 +229,23 @@ export class LiveStore {
   #scheduled = false;
   /** Watched projects a scheduled pass tells at most: unlimited until a pass went over budget. */
   #perPass = Infinity;
+  /** `#news` at the last pass, to tell a burst. */
+  #passNews = 0;
+  /** No pass before this time (`performance.now()`): set by a pass in a burst. */
+  #restUntil = 0;
+  /** What the last measured pass cost, in ms; 0 after one too small to measure. */
+  #cost = 0;
+  /** Whether bursts rest between passes (with the default schedule, animation frames). */
+  readonly #rests: boolean;
 
   constructor(options: StoreOptions = {}) {
     this.metricsHistory = positive(options.metricsHistory, 300);
     this.#logLimit = positive(options.logLimit, 5000);
     this.maxProjects = positive(options.maxProjects, 5000);
     this.#schedule = options.schedule ?? defaultSchedule;
-    this.#allLogs = new Ring(this.#logLimit);
+    // A schedule of the caller's own (a test's clock) decides every pass: no rest in real time.
+    this.#rests = !options.schedule;
+    this.#allLogs = new MergedLogRing(this.#logLimit);
     this.#connection = { state: 'closed', url: '', closedReason: 'disconnected', stats: createStats() };
   }
 
@@ -252,7 +272,7 @@ export class LiveStore {
   }
 
   /** Log entries of one project, or of every project (newest `logLimit` across all) when `projectId` is undefined. */
-  logs(projectId?: string): Ring<LogEntry> {
+  logs(projectId?: string): LogLines {
     if (projectId === undefined) return this.#allLogs;
     return this.#projects.get(projectId)?.logs ?? EMPTY_LOGS;
   }
@@ -443,12 +463,19 @@ export class LiveStore {
     return entry;
   }
 
-  /** Moves the current deployment's lines to the past deployments: a new one starts. */
+  /**
+   * Moves the current deployment's lines to the past deployments: a new one starts. A past
+   * deployment keeps its newest `PAST_LINES` lines (the others count in its `dropped`): a running
+   * container's log of a million lines is not copied into objects, in one task, at a redeploy.
+   */
   #archive(project: ProjectState): void {
-    const entries = project.logs.toArray();
+    const logs = project.logs;
+    const from = Math.max(0, logs.length - PAST_LINES);
+    const entries: LogEntry[] = [];
+    for (let i = from; i < logs.length; i++) entries.push(logs.at(i)!);
     if (entries.length > 0) {
-      const info = project.currentDeployment ?? { startedAt: entries[0]!.time, dropped: 0 };
-      project.pastDeployments.push({ ...info, entries });
+      const info = project.currentDeployment ?? { startedAt: logs.at(0)!.time, dropped: 0 };
+      project.pastDeployments.push({ ...info, dropped: info.dropped + from, entries });
       if (project.pastDeployments.length > PAST_DEPLOYMENTS) project.pastDeployments.shift();
       project.logs.clear();
     }
@@ -577,14 +604,26 @@ export class LiveStore {
    * frame), the next passes tell only as many projects as fitted, oldest changes first, and the
    * rest wait a frame. However many elements a page holds, no frame becomes a long task; each
    * element still renders at most once per frame, and no change is lost, only told a frame later.
+   * In a burst (hundreds of events between two passes) a costly pass is followed by a rest seven
+   * times as long (at most 250 ms), so rendering takes about an eighth of the main thread and
+   * applying the stream the rest; elements catch up in the next pass, with every change applied.
    */
   #pass(): void {
     const start = typeof performance === 'undefined' ? 0 : performance.now();
+    // In a burst the next pass, and what this one leaves for later, wait until this one (assumed
+    // to cost what the last one did) and a rest `REST` times as long are over.
+    const burst = this.#news - this.#passNews >= BURST;
+    this.#passNews = this.#news;
+    this.#restUntil = burst && this.#rests ? start + Math.min(MAX_REST_MS, (REST + 1) * this.#cost) : 0;
     const told = this.#notify(this.#perPass);
-    // A pass this small is never cut: measuring it would cost a task per frame for nothing.
-    if (told <= MIN_PER_PASS) return;
+    // A pass this small is never cut: measuring it would cost a task per frame for nothing. One
+    // cut to the least is measured, or the limit would never grow again.
+    if (told <= MIN_PER_PASS && told < this.#perPass) {
+      this.#cost = 0;
+      return;
+    }
     afterFrame(() => {
-      const cost = performance.now() - start;
+      const cost = (this.#cost = performance.now() - start);
       if (cost > FRAME_BUDGET_MS) {
         this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / cost));
       } else if (cost < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
@@ -609,7 +648,7 @@ export class LiveStore {
     project = {
       projectId,
       metrics: new MetricsHistory(this.metricsHistory),
-      logs: new Ring<LogEntry>(this.#logLimit),
+      logs: new LogRing(this.#logLimit),
       pastDeployments: [],
       version: 1,
     };
@@ -660,7 +699,7 @@ export class LiveStore {
       this.#connection.stats.dropped += 1;
       this.markConnection();
     }
-    if (everywhere) this.#allLogs.push(entry);
+    if (everywhere) this.#allLogs.add(project.logs);
   }
 
   #forget(projectId: string): void {
@@ -684,13 +723,16 @@ export class LiveStore {
   #request(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    this.#schedule(() => {
+    const run = () => {
       if (this.#scheduled) this.#pass();
-    });
+    };
+    const rest = this.#restUntil && this.#restUntil - performance.now();
+    if (rest > 0) setTimeout(() => this.#schedule(run), rest);
+    else this.#schedule(run);
   }
 }
 
-const EMPTY_LOGS = new Ring<LogEntry>(1);
+const EMPTY_LOGS = new LogRing(1);
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;

@@ -28,6 +28,9 @@ export interface LogEntryInput {
 export interface LogsExportDetail {
   format: ExportFormat;
   filename: string;
+  /** The file, built in parts: no string of the whole log. */
+  blob: Blob;
+  /** The file as one string, made when first read. */
   text: string;
 }
 
@@ -61,6 +64,12 @@ const historyPart = new LazyModule(() => import('./live-logs-viewer-history.js')
 
 /** Colours and match highlighting, with their styles, loaded the first time a row needs them (one load for the page). */
 const colours = new LazyModule(() => import('./colours.js'));
+
+/** The filter's search through the store's chunks of lines, loaded with the first filter (or a long log). */
+const filterPart = new LazyModule(() => import('./filter.js'));
+
+/** A filter's scan of the held entries runs in steps this long (ms), one per task, rendering after each. */
+const SCAN_MS = 8;
 
 /** The export's formats and download, loaded when the user first exports (asked afresh after a failure). */
 const exporter = () => import('./export.js');
@@ -100,7 +109,7 @@ const exporter = () => import('./export.js');
  * @tagname live-logs-viewer
  * @summary Live deployment logs with follow, filters, ANSI colours, export and virtualized rows.
  *
- * @fires {CustomEvent<LogsExportDetail>} logs-export - Before a download; `detail: { format, filename, text }`. Cancel it to handle the file yourself.
+ * @fires {CustomEvent<LogsExportDetail>} logs-export - Before a download; `detail: { format, filename, blob, text }` (`text` is made when first read). Cancel it to handle the file yourself.
  * @fires {CustomEvent<LogsClearDetail>} logs-clear - Before the log is cleared; `detail: { projectId }`. Cancel it to keep the entries.
  *
  * @csspart base - The box around everything inside.
@@ -220,9 +229,13 @@ export class LiveLogsViewer extends LitElement {
   #tags: Record<LogLevel, string> = { info: 'INFO', success: 'OK', warning: 'WARN', error: 'ERROR' };
   #announcements = 0;
   #announcement = '';
-  #parsed = new Map<LogEntry, ParsedMessage>();
+  #parsed = new Map<string, ParsedMessage>();
+  /** A task is due to go on with the filter's scan. */
+  #scanDue = false;
   /** Renders again once a lazily loaded part this view waited for has loaded. */
   readonly #loaded = (): void => this.#refresh();
+  /** The filter was set before the search part had loaded. */
+  #slowSearch = false;
   /** The earlier deployment shown instead of the current one. */
   #past: PastDeployment | undefined;
   /** The last export from the toolbar failed. */
@@ -304,12 +317,24 @@ export class LiveLogsViewer extends LitElement {
     const relayout = this.#relayout || changed.has('wrap') || changed.has('hideTimestamps');
     this.#relayout = false;
     if (relayout) this.#checkRowHeight = true;
-    if (changed.has('filter') || changed.has('levels') || !this.hasUpdated) {
+    // A host's entries at once, as far as 100,000 of them; the store's logs from the first 4,096 on.
+    const stored = 'chunkAt' in this.#source();
+    follow.index.firstStep = stored ? 4096 : 100_000;
+    // A log this long is one to search: the search part loads before the first query.
+    if (stored && follow.index.held > 50_000) filterPart.need(this.#loaded);
+    // A filter set before the search part had loaded is set again once it has: the scan starts
+    // over, with the chunks' search.
+    if (changed.has('filter') || changed.has('levels') || !this.hasUpdated || (this.#slowSearch && filterPart.value)) {
       this.#markPattern = matcher(this.filter, 'giu');
-      follow.filter(predicateFor(this.levels, this.filter));
+      const predicate = predicateFor(this.levels, this.filter);
+      const search = predicate && filterPart.need(this.#loaded);
+      follow.filter(predicate, search && stored ? search.logTest(this.levels, this.filter) : undefined);
+      this.#slowSearch = Boolean(predicate && stored && !search);
     } else {
       follow.sync();
     }
+    // The store's large logs are scanned a step per task, each step rendered.
+    if (follow.index.scanning) follow.scan(performance.now() + SCAN_MS);
     if (this.#parsed.size > 2000) this.#parsed.clear();
     const palette = colours.value?.ansiStyles;
     if (palette && !this.#coloured) {
@@ -374,6 +399,16 @@ export class LiveLogsViewer extends LitElement {
       return { top: rect.top - log.getBoundingClientRect().top - log.clientTop + log.scrollTop, height: rect.height };
     };
     if (follow.place(log, rowBox)) this.#schedulePass();
+    if (follow.index.scanning && !this.#scanDue) {
+      this.#scanDue = true;
+      const next = (): void => {
+        this.#scanDue = false;
+        if (this.isConnected) this.#refresh();
+      };
+      const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void): unknown } }).scheduler;
+      if (scheduler?.postTask) scheduler.postTask(next);
+      else setTimeout(next);
+    }
   }
 
   // ---- handlers ------------------------------------------------------------------------------
@@ -482,7 +517,8 @@ export class LiveLogsViewer extends LitElement {
 
   /**
    * Every held entry (filters do not apply), oldest first: `.log` lines `ISO LEVEL [project] message`, or JSON lines.
-   * Resolves once the export code has loaded; rejects if it cannot be.
+   * Resolves once the export code has loaded; rejects if it cannot be. One string of the whole log:
+   * for a large one, `download()` (or the Blob of its `logs-export` event) builds no such string.
    */
   async exportText(format: ExportFormat = 'log'): Promise<string> {
     const { exportEntries } = await exporter();
@@ -490,15 +526,27 @@ export class LiveLogsViewer extends LitElement {
   }
 
   /**
-   * Downloads `exportText(format)` as a file, unless a `logs-export` listener cancels it. Resolves once
-   * the download has started (or was cancelled); rejects if the export code cannot be loaded.
+   * Downloads `exportText(format)` as a file, unless a `logs-export` listener cancels it. The file is a
+   * Blob built a part at a time, in steps of a few milliseconds: a million lines make neither a long
+   * task nor one string of the whole log. Resolves once the download has started (or was
+   * cancelled); rejects if the export code cannot be loaded.
    */
   async download(format: ExportFormat = 'log'): Promise<void> {
     format = format === 'jsonl' ? 'jsonl' : 'log';
-    const { downloadText, exportEntries, exportFilename } = await exporter();
-    const detail: LogsExportDetail = { format, filename: exportFilename(this.projectId || undefined, format), text: exportEntries(this.#source(), format) };
+    const { downloadBlob, exportBlob, exportEntries, exportFilename } = await exporter();
+    const source = this.#source();
+    const blob = await exportBlob(source, format);
+    let text: string | undefined;
+    const detail: LogsExportDetail = {
+      format,
+      filename: exportFilename(this.projectId || undefined, format),
+      blob,
+      get text() {
+        return (text ??= exportEntries(source, format));
+      },
+    };
     const proceed = this.dispatchEvent(new CustomEvent('logs-export', { detail, bubbles: true, composed: true, cancelable: true }));
-    if (proceed) downloadText(detail.text, detail.filename, format);
+    if (proceed) downloadBlob(blob, detail.filename);
   }
 
   /** Empties the log: the provider's log of this project (of every project without `project-id`), or the presentational entries. */
@@ -567,8 +615,8 @@ export class LiveLogsViewer extends LitElement {
   }
 
   #parse(entry: LogEntry, ansi: typeof import('./colours.js')): ParsedMessage {
-    let parsed = this.#parsed.get(entry);
-    if (!parsed) this.#parsed.set(entry, (parsed = ansi.parseAnsi(entry.message)));
+    let parsed = this.#parsed.get(entry.message);
+    if (!parsed) this.#parsed.set(entry.message, (parsed = ansi.parseAnsi(entry.message)));
     return parsed;
   }
 
@@ -602,7 +650,7 @@ export class LiveLogsViewer extends LitElement {
           @pointerup=${this.#onPointerUp}
         >
           ${shown === 0
-            ? html`<div part="empty">${held === 0 ? t('logs.empty') : t('logs.noMatch')}</div>`
+            ? html`<div part="empty">${held === 0 ? t('logs.empty') : follow.index.scanning ? '' : t('logs.noMatch')}</div>`
             : html`<div part="rows" style=${cssomStyle({ paddingTop: `${this.#window.padTop}px`, paddingBottom: `${this.#window.padBottom}px` })}>
                 ${repeat(this.#window.entries, this.#reuseRows ? byPosition : bySeq, (entry) => this.#renderRow(entry, projectId === undefined))}
               </div>`}

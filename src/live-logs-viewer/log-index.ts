@@ -1,15 +1,28 @@
+import type { LogChunk } from '../core/log-compact.js';
 import type { LogEntry } from '../core/store.js';
 
-/** What the index reads: the store's `Ring<LogEntry>`, or an array for presentational entries. */
+/** What the index reads: the store's logs, or an array for presentational entries. */
 export interface LogSource {
   readonly length: number;
   /** The entry at `index`, 0 being the oldest. Entries are in increasing `seq` order. */
   at(index: number): LogEntry | undefined;
   /** Changes other than appending (the store's rings count them): the rows start over. */
   readonly edits?: number;
+  /** The store's logs: the chunk of columns holding the entry at `index`, and where in it. */
+  chunkAt?(index: number): LogChunk | undefined;
+  slot?(index: number): number;
 }
 
 export type LogPredicate = (entry: LogEntry) => boolean;
+
+/**
+ * Whether the entry at `index` of `source` passes a filter, read from the source's columns without
+ * making the entry; undefined for an entry not in columns, which the predicate decides.
+ */
+export type LogTest = (source: LogSource, index: number) => boolean | undefined;
+
+/** Entries a scan step looks at between two looks at the clock. */
+const STEP = 256;
 
 /** What changed in the rows since the previous `sync`. */
 export interface SyncResult {
@@ -28,7 +41,9 @@ export interface SyncResult {
  *
  * Without a filter, row `i` is `source.at(i)`. With one, the index keeps the absolute positions of
  * the matching entries in a typed array, extended by the entries that arrived since the last `sync`
- * and trimmed at the front as the ring evicts; it is rebuilt only when the filter changes.
+ * and trimmed at the front as the ring evicts. A new filter starts a scan of what is held, oldest
+ * first, run in steps (`scan`) until a deadline, so a million entries never make one long task;
+ * the rows found so far are shown meanwhile, and entries arriving during the scan join it.
  *
  * New entries are found by `seq`: the source holds entries in increasing `seq` order, so the ones
  * after the last seen `seq` are new, and whatever the length lost beyond that was evicted.
@@ -44,6 +59,12 @@ export class LogIndex {
   #positions = new Float64Array(1024);
   #head = 0;
   #tail = 0;
+  /** The absolute position the scan reaches next (`Infinity` when there is no scan). */
+  #scanAt = Infinity;
+  #test: LogTest | undefined;
+
+  /** Entries a new filter's scan looks at at once (in `setPredicate`, or a reset); `scan` does the rest. */
+  firstStep = Infinity;
 
   /** Entries the source held at the last `sync`. */
   get held(): number {
@@ -62,6 +83,11 @@ export class LogIndex {
 
   get filtered(): boolean {
     return this.#predicate !== undefined;
+  }
+
+  /** True while a new filter's scan has entries left to look at. */
+  get scanning(): boolean {
+    return this.#scanAt < Infinity;
   }
 
   /** True when `source` is the one synced and has not changed since. */
@@ -119,16 +145,45 @@ export class LogIndex {
       this.#head++;
       removed++;
     }
-    for (let i = survivors; i < length; i++) {
+    // The scan reaches the new entries in its turn.
+    if (this.scanning) this.#scanAt = Math.max(this.#scanAt, this.#base);
+    else for (let i = survivors; i < length; i++) {
       if (this.#predicate(source.at(i)!)) this.#push(this.#base + i);
     }
     return { reset: false, removed, added: this.rows - (rowsBefore - removed), arrived: fresh };
   }
 
-  /** Sets (or removes) the filter and rebuilds the rows from `source`. */
-  setPredicate(predicate: LogPredicate | undefined, source: LogSource): SyncResult {
+  /**
+   * Sets (or removes) the filter: the rows start over, with what the first step of the scan finds
+   * (`firstStep`); `scan` finds the rest. `test`, when given, says the same as `predicate` for the
+   * store's logs, faster (it reads their columns).
+   */
+  setPredicate(predicate: LogPredicate | undefined, source: LogSource, test?: LogTest): SyncResult {
     this.#predicate = predicate;
+    this.#test = test;
     return this.#reset(source);
+  }
+
+  /**
+   * Looks at held entries for the filter, at least `min` of them, then until `deadline`
+   * (`performance.now()` time); returns how many rows it found. Bring the rows up to date with
+   * `sync` first: the scan reads the source as of the last one.
+   */
+  scan(deadline: number, min = 0): number {
+    const source = this.#source;
+    const predicate = this.#predicate;
+    if (!source || !predicate || !this.scanning) return 0;
+    const test = this.#test;
+    const before = this.#tail - this.#head;
+    const end = this.#base + this.#held;
+    let at = this.#scanAt;
+    while (at < end) {
+      const stop = Math.min(end, at + STEP);
+      for (; at < stop; at++) if (test?.(source, at - this.#base) ?? predicate(source.at(at - this.#base)!)) this.#push(at);
+      if ((min -= STEP) <= 0 && performance.now() >= deadline) break;
+    }
+    this.#scanAt = at < end ? at : Infinity;
+    return this.#tail - this.#head - before;
   }
 
   #reset(source: LogSource): SyncResult {
@@ -139,9 +194,8 @@ export class LogIndex {
     this.#base = 0;
     this.#head = 0;
     this.#tail = 0;
-    if (this.#predicate) {
-      for (let i = 0; i < this.#held; i++) if (this.#predicate(source.at(i)!)) this.#push(i);
-    }
+    this.#scanAt = this.#predicate && this.#held > 0 ? 0 : Infinity;
+    this.scan(-Infinity, this.firstStep);
     return { reset: true, removed: 0, added: this.rows, arrived: 0 };
   }
 

@@ -1,6 +1,6 @@
-import { registerMessages } from '../shared/i18n.js';
+import { registerBuiltIn } from '../shared/i18n.js';
 
-registerMessages('en', {
+registerBuiltIn({
   'metrics.unavailable': 'Metrics unavailable',
   'metrics.waiting': 'Waiting for metrics…',
   'metrics.cpu': 'CPU',
@@ -11,17 +11,4 @@ registerMessages('en', {
   'metrics.points.other': 'last {count} points',
   'metrics.chart': 'CPU {cpu}, memory {memory}, {points}',
   'metrics.plotFailed': 'The chart could not be loaded; retrying.',
-});
-
-registerMessages('es', {
-  'metrics.unavailable': 'Métricas no disponibles',
-  'metrics.waiting': 'Esperando métricas...',
-  'metrics.cpu': 'CPU',
-  'metrics.memory': 'Memoria',
-  'metrics.requests': 'Solicitudes',
-  'metrics.uptime': 'Tiempo activo',
-  'metrics.points.one': 'último punto',
-  'metrics.points.other': 'últimos {count} puntos',
-  'metrics.chart': 'CPU {cpu}, memoria {memory}, {points}',
-  'metrics.plotFailed': 'No se pudo cargar el gráfico; reintentando.',
 });

@@ -133,20 +133,24 @@ export class LiveStatusBadge extends LitElement {
 
   /**
    * Animation runs only while the badge is in the viewport: a page of a thousand badges would
-   * otherwise tick hundreds of animations nobody sees, on the main thread and the compositor. Only
-   * a badge that animates is watched, and it stays still until the observer first says it is seen.
+   * otherwise tick hundreds of animations nobody sees, on the main thread and the compositor. A
+   * badge is watched from the first time it animates, and stays still until the observer first
+   * says it is seen; then it stays watched until it leaves the document, whatever its status, so
+   * that a change of status is shown in the frame that renders it (with the badge's place already
+   * known) and never costs a frame of its own. A badge that never animates is never watched.
    */
   #watch(): void {
-    const animates = this.isConnected && !this.stale && (this.#shown === 'running' || this.#shown === 'deploying');
-    if (animates === this.#watched) return;
-    this.#watched = animates;
-    if (animates) {
+    const connected = this.isConnected;
+    const animates = connected && !this.stale && (this.#shown === 'running' || this.#shown === 'deploying');
+    if (animates && !this.#watched) {
+      this.#watched = true;
       this.#internals.states?.add('offscreen');
       intersections.observe(this, (entry) => {
         if (entry.isIntersecting) this.#internals.states?.delete('offscreen');
         else this.#internals.states?.add('offscreen');
       });
-    } else {
+    } else if (!connected && this.#watched) {
+      this.#watched = false;
       intersections.unobserve(this);
       this.#internals.states?.delete('offscreen');
     }

@@ -144,9 +144,10 @@ export class MockEventSource extends MessageTarget implements EventSource {
     const type = frame.event || 'message';
     const lastEventId = this.#lastEventId;
     const hasId = frame.id !== undefined;
-    this.deliver(type, frame.data, lastEventId, hasId, () =>
-      Object.assign(new MessageEvent(type, { data: frame.data, lastEventId, origin: this.#origin }), { hasId }),
-    );
+    // No closure per message: the event is built only for a type a DOM listener wants.
+    if (this.toSink(type, frame.data, lastEventId, hasId)) {
+      this.dispatchEvent(Object.assign(new MessageEvent(type, { data: frame.data, lastEventId, origin: this.#origin }), { hasId }));
+    }
   }
 
   #fail(): void {

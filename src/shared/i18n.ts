@@ -29,27 +29,48 @@ export function registerMessages(lang: string, messages: Messages): void {
 }
 
 /**
- * The library's own strings, in English and Spanish side by side: `{ key: [english, spanish] }`.
- * Each key is written once, and a missing translation shows at a glance. `late`: a table loaded
- * after the page may have overridden its keys with `registerMessages`, and those stay.
+ * The library's own strings. The elements' English ones are plain strings here, and their Spanish
+ * ones sit in `spanish.ts`, loaded the first time an element is in Spanish, so a page in
+ * English never fetches them; a lazily loaded part brings both, side by side, as
+ * `{ key: [english, spanish] }`. `late`: a table loaded after the page may have overridden its keys
+ * with `registerMessages`, and those stay.
  */
-export function registerBuiltIn(messages: Record<string, [en: string, es: string]>, late = false): void {
+export function registerBuiltIn(messages: Record<string, string | [en: string, es: string]>, late = false): void {
   const en: Messages = {};
   const es: Messages = {};
-  for (const key in messages) [en[key], es[key]] = messages[key];
-  for (const [lang, table] of [['en', en], ['es', es]] as const) registerMessages(lang, late ? { ...table, ...tables.get(lang) } : table);
+  for (const key in messages) {
+    const text = messages[key];
+    if (typeof text === 'string') en[key] = text;
+    else [en[key], es[key]] = text;
+  }
+  builtIn('en', en, late);
+  builtIn('es', es, late);
+}
+
+/** One language's built-in table; `late`: the keys the page has overridden already stay. */
+export function builtIn(lang: string, table: Messages, late = true): void {
+  registerMessages(lang, late ? { ...table, ...tables.get(lang) } : table);
 }
 
 registerBuiltIn({
-  running: ['Running', 'Activo'],
-  deploying: ['Deploying', 'Desplegando'],
-  stopped: ['Stopped', 'Detenido'],
-  inactive: ['Inactive', 'Inactivo'],
-  error: ['Error', 'Error'],
-  unknown: ['Unknown', 'Desconocido'],
-  stale: ['Not live', 'Sin conexión'],
-  'stale.since': ['Not live, last update at {time}', 'Sin conexión, última actualización a las {time}'],
+  running: 'Running',
+  deploying: 'Deploying',
+  stopped: 'Stopped',
+  inactive: 'Inactive',
+  error: 'Error',
+  unknown: 'Unknown',
+  stale: 'Not live',
+  'stale.since': 'Not live, last update at {time}',
 });
+
+/**
+ * The Spanish strings of the elements: undefined until an element is in Spanish, then the load
+ * (which never rejects), then null once it has settled.
+ */
+let spanish: Promise<void> | null | undefined;
+/** The element classes whose updates may wait for it, and the elements in Spanish, which do. */
+const waiting = new WeakSet<object>();
+const inSpanish = new WeakSet<object>();
 
 /** The nearest `lang` attribute, crossing shadow roots; `en` when there is none. */
 export function langOf(element: Element): string {
@@ -117,6 +138,16 @@ export class LocaleController implements ReactiveController {
   constructor(host: ReactiveControllerHost & HTMLElement) {
     this.#host = host;
     host.addController(this);
+    // While the Spanish strings load, an element in Spanish waits for them to update: it never
+    // shows English first. One wrapper per class, which costs nothing once they are in.
+    const proto = Object.getPrototypeOf(host) as { scheduleUpdate(): unknown };
+    if (!waiting.has(proto)) {
+      waiting.add(proto);
+      const schedule = proto.scheduleUpdate;
+      proto.scheduleUpdate = function (this: unknown) {
+        return spanish && inSpanish.has(this as object) ? spanish.then(() => schedule.call(this)) : schedule.call(this);
+      };
+    }
   }
 
   get lang(): string {
@@ -171,6 +202,17 @@ export class LocaleController implements ReactiveController {
     if (lang !== this.#lang) {
       this.#lang = lang;
       this.#host.requestUpdate();
+    }
+    if (!chain(lang).includes('es')) inSpanish.delete(this.#host);
+    else if (spanish !== null) {
+      inSpanish.add(this.#host);
+      spanish ??= import('./spanish.js')
+        .then((strings) => builtIn('es', strings.spanish))
+        .catch(() => undefined)
+        .then(() => {
+          spanish = null;
+          for (const controller of hosts) controller.#host.requestUpdate();
+        });
     }
   }
 }

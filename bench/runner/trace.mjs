@@ -1,0 +1,97 @@
+// Figures from a Chromium trace of the page, with nothing running in the page to measure them: no
+// requestAnimationFrame loop (which would itself make a main-thread frame every vsync and so cost
+// what it measures), no observer. The renderer main thread is found by a user-timing mark.
+
+// What the figures need and little else: tasks (toplevel), the marks, the main-thread frames.
+const CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing', 'disabled-by-default-devtools.timeline.frame'];
+
+const START = 'bench-trace-start';
+const END = 'bench-trace-end';
+
+/**
+ * Runs `body()` while tracing the page, between two user-timing marks, and returns its value with
+ * the renderer main thread's figures over that span:
+ * - `wallMs`: the span;
+ * - `busyMs`: CPU time of the main thread's outermost tasks (thread time where the trace has it,
+ *   else wall), and `busy`: that over `wallMs`, the share of one core;
+ * - `tasks`, `longestTaskMs` (wall), `over50`: tasks and the longest one, the ones over 50 ms;
+ * - `frames`: main-thread frames begun (`BeginMainThreadFrame`), `frameTimes`: the intervals
+ *   between consecutive ones, ms;
+ * - `sums`: for each event name in `sum`, the main thread's CPU time in such events, ms.
+ */
+export async function traced(page, body, { sum = [] } = {}) {
+  // Naming events to sum adds the timeline's category, which has them (and costs a little more).
+  await page.tracing.start({ categories: sum.length ? [...CATEGORIES, 'devtools.timeline'] : CATEGORIES });
+  let value;
+  let figures;
+  try {
+    await page.evaluate((name) => performance.mark(name), START);
+    value = await body();
+    await page.evaluate((name) => performance.mark(name), END);
+  } finally {
+    figures = mainThreadFigures(await page.tracing.stop(), sum);
+  }
+  return { value, ...figures };
+}
+
+/** The figures of `traced`, from a finished trace; `sums[name]`: CPU ms of the main thread's `name` events. */
+export function mainThreadFigures(trace, sum = []) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
+  const start = events.find((event) => event.name === START);
+  const end = start && events.find((event) => event.name === END && event.pid === start.pid);
+  if (!start || !end) throw new Error('the trace has no start or end mark: the page did not run');
+  const onMain = (event) => event.pid === start.pid && event.tid === start.tid;
+  const within = (event) => event.ts + (event.dur ?? 0) >= start.ts && event.ts <= end.ts;
+
+  const tasks = events
+    .filter((event) => event.ph === 'X' && onMain(event) && /RunTask$/.test(event.name) && within(event))
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // A task runner's task may be traced inside another's: count the outermost only, and only the
+  // part of it within the span.
+  let busy = 0;
+  let longest = 0;
+  let over50 = 0;
+  let count = 0;
+  let outerEnd = -Infinity;
+  for (const task of tasks) {
+    if (task.ts + task.dur <= outerEnd) continue;
+    outerEnd = task.ts + task.dur;
+    count += 1;
+    const inside = Math.min(task.ts + task.dur, end.ts) - Math.max(task.ts, start.ts);
+    const cpu = task.tdur ?? task.dur;
+    busy += task.dur > 0 ? (cpu * inside) / task.dur : 0;
+    longest = Math.max(longest, task.dur);
+    if (task.dur > 50_000) over50 += 1;
+  }
+
+  const frameStarts = events
+    .filter((event) => event.name === 'BeginMainThreadFrame' && onMain(event) && event.ts >= start.ts && event.ts <= end.ts)
+    .map((event) => event.ts)
+    .sort((a, b) => a - b);
+  const frameTimes = frameStarts.slice(1).map((ts, i) => (ts - frameStarts[i]) / 1000);
+
+  const sums = Object.fromEntries(sum.map((name) => [name, 0]));
+  for (const event of events) {
+    if (event.ph === 'X' && event.name in sums && onMain(event) && within(event)) sums[event.name] += (event.tdur ?? event.dur) / 1000;
+  }
+
+  const wallMs = (end.ts - start.ts) / 1000;
+  return {
+    wallMs,
+    busyMs: busy / 1000,
+    busy: busy / 1000 / wallMs,
+    tasks: count,
+    longestTaskMs: longest / 1000,
+    over50,
+    frames: frameStarts.length,
+    frameTimes,
+    sums,
+  };
+}
+
+/** The `p`-quantile (0–1) of `values`, nearest rank; NaN when empty. */
+export function quantile(values, p) {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
