@@ -76,6 +76,9 @@ export default defineConfig(({ mode }) => {
           'server/index': resolve(src, 'server/index.ts'),
           'server/redis': resolve(src, 'server/redis.ts'),
           'testing/index': resolve(src, 'testing/index.ts'),
+          // `@clouddeploy/live-elements/messages/es`, which nothing imports: the elements load the
+          // Spanish strings lazily.
+          'shared/es.messages': resolve(src, 'shared/es.messages.ts'),
           ...elementEntries(),
         },
         formats: ['es'],
