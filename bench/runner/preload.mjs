@@ -4,47 +4,11 @@
 import { delta, mainThread, withPage } from './browser.mjs';
 import { alternate, max, med } from './stats.mjs';
 import { startPreloadServer } from '../server/preload-sse.mjs';
+import { TASK_CATEGORIES, tasksBetween } from './trace.mjs';
 
-/** Enough to find the page's main thread (a user-timing mark) and its tasks, and little else. */
-const TRACE_CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing'];
-
-/**
- * The renderer main thread's outermost tasks between two user-timing marks of a trace, in ms: the
- * longest (wall time), how many took over 50 ms, how many there were, their total, and the most
- * main-thread CPU time one of them took (`maxCpu`: on a busy machine a task's wall time also counts
- * the time the thread waited for a core).
- */
-export function tasksBetween(trace, startMark, endMark) {
-  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
-  const start = events.find((event) => event.name === startMark);
-  const end = start && events.find((event) => event.name === endMark && event.pid === start.pid);
-  if (!start || !end) return { max: NaN, long: NaN, count: 0, total: NaN, maxCpu: NaN };
-  const tasks = events
-    .filter((event) => event.ph === 'X' && event.pid === start.pid && event.tid === start.tid && /RunTask$/.test(event.name))
-    .filter((event) => event.ts + event.dur >= start.ts && event.ts <= end.ts)
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  // A task runner's task may be traced inside another's: count the outermost only.
-  const durations = [];
-  let maxCpu = NaN;
-  let outerEnd = -Infinity;
-  for (const task of tasks) {
-    if (task.ts + task.dur <= outerEnd) continue;
-    outerEnd = task.ts + task.dur;
-    durations.push(task.dur / 1000);
-    if (typeof task.tdur === 'number' && !(task.tdur / 1000 <= maxCpu)) maxCpu = task.tdur / 1000;
-  }
-  return {
-    max: durations.length ? Math.max(...durations) : NaN,
-    long: durations.filter((d) => d > 50).length,
-    count: durations.length,
-    total: durations.reduce((sum, d) => sum + d, 0),
-    maxCpu,
-  };
-}
-
-/** Each side's page query: ours with the provider's default transport (the browser's `EventSource`) and with `fetch`. */
 const format1 = (value) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 
+/** Each side's page query: ours with the provider's default transport (the browser's `EventSource`) and with `fetch`. */
 const SIDES = {
   ours: 'impl=ours',
   floor: 'impl=floor',
@@ -74,7 +38,7 @@ export const preload = {
             const { missing } = await call('setup');
             if (missing.length) return { missing };
             const streamsBefore = sse.streams.length;
-            await page.tracing.start({ categories: TRACE_CATEGORIES });
+            await page.tracing.start({ categories: TASK_CATEGORIES });
             const before = await mainThread(page);
             const result = await call('run');
             const cpu = delta(before, await mainThread(page));

@@ -5,7 +5,7 @@ import { growth, heapSnapshot, totals } from './heap.mjs';
 import { alternate, max, med, median } from './stats.mjs';
 import { preload } from './preload.mjs';
 import { logs1m } from './logs1m.mjs';
-import { quantile, traced } from './trace.mjs';
+import { TASK_CATEGORIES, quantile, tasksBetween, traced } from './trace.mjs';
 
 const MB = 1024 * 1024;
 
@@ -618,34 +618,6 @@ const leaks = {
 
 // ---- 8. history --------------------------------------------------------------------------------------
 
-// Enough to find the page's main thread (a user-timing mark) and its tasks, and little else.
-const TRACE_CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing'];
-
-/**
- * The renderer main thread's tasks between two user-timing marks of a trace (`page.tracing`),
- * in ms: the longest, how many took over 50 ms, and how many there were. Under 50 ms too, which a
- * `longtask` observer does not see.
- */
-function tasksBetween(trace, startMark, endMark) {
-  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
-  const start = events.find((event) => event.name === startMark);
-  const end = start && events.find((event) => event.name === endMark && event.pid === start.pid);
-  if (!start || !end) return { max: NaN, long: NaN, count: 0 };
-  const tasks = events
-    .filter((event) => event.ph === 'X' && event.pid === start.pid && event.tid === start.tid && /RunTask$/.test(event.name))
-    .filter((event) => event.ts + event.dur >= start.ts && event.ts <= end.ts)
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  // A task runner's task may be traced inside another's: count the outermost only.
-  const durations = [];
-  let outerEnd = -Infinity;
-  for (const task of tasks) {
-    if (task.ts + task.dur <= outerEnd) continue;
-    outerEnd = task.ts + task.dur;
-    durations.push(task.dur / 1000);
-  }
-  return { max: durations.length ? Math.max(...durations) : NaN, long: durations.filter((d) => d > 50).length, count: durations.length };
-}
-
 /** The switch pages: each side with the project's metrics quiet, and live at 1 Hz. */
 const SWITCH_SIDES = {
   ours: { impl: 'ours', live: false },
@@ -677,7 +649,7 @@ const history = {
           const list = [];
           for (let i = 0; i < switches; i++) {
             if (i > 0) await call('back');
-            await page.tracing.start({ categories: TRACE_CATEGORIES });
+            await page.tracing.start({ categories: TASK_CATEGORIES });
             const before = await mainThread(page);
             const result = await call('switch');
             const cpu = delta(before, await mainThread(page));

@@ -95,3 +95,40 @@ export function quantile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
+
+/** Enough to find the page's main thread (a user-timing mark) and its tasks, and little else. */
+export const TASK_CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing'];
+
+/**
+ * The renderer main thread's outermost tasks between two user-timing marks of a trace, in ms: the
+ * longest (wall time), how many took over 50 ms, how many there were, their total, and the most
+ * main-thread CPU time one of them took (`maxCpu`: on a busy machine a task's wall time also counts
+ * the time the thread waited for a core).
+ */
+export function tasksBetween(trace, startMark, endMark) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
+  const start = events.find((event) => event.name === startMark);
+  const end = start && events.find((event) => event.name === endMark && event.pid === start.pid);
+  if (!start || !end) return { max: NaN, long: NaN, count: 0, total: NaN, maxCpu: NaN };
+  const tasks = events
+    .filter((event) => event.ph === 'X' && event.pid === start.pid && event.tid === start.tid && /RunTask$/.test(event.name))
+    .filter((event) => event.ts + event.dur >= start.ts && event.ts <= end.ts)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // A task runner's task may be traced inside another's: count the outermost only.
+  const durations = [];
+  let maxCpu = NaN;
+  let outerEnd = -Infinity;
+  for (const task of tasks) {
+    if (task.ts + task.dur <= outerEnd) continue;
+    outerEnd = task.ts + task.dur;
+    durations.push(task.dur / 1000);
+    if (typeof task.tdur === 'number' && !(task.tdur / 1000 <= maxCpu)) maxCpu = task.tdur / 1000;
+  }
+  return {
+    max: durations.length ? Math.max(...durations) : NaN,
+    long: durations.filter((d) => d > 50).length,
+    count: durations.length,
+    total: durations.reduce((sum, d) => sum + d, 0),
+    maxCpu,
+  };
+}
