@@ -2,47 +2,12 @@
 import { heap, withPage } from './browser.mjs';
 import { MB, budget, missingNote } from './scenarios.mjs';
 import { max, med } from './stats.mjs';
-import { mainThreadFigures, quantile } from './trace.mjs';
+import { quantile, traced } from './trace.mjs';
 
-/** The categories and marks `mainThreadFigures` reads (as `traced` sets them), and the frames' tasks. */
-const CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing', 'disabled-by-default-devtools.timeline.frame'];
-
-/**
- * `traced` of trace.mjs, plus CPU time: on a machine whose cores are shared, a task's wall time
- * counts the time its thread waited for a core. `cpu.longestTaskMs`: the longest outermost task's
- * thread time; `cpu.frameMs`: the thread time of each task in which a main-thread frame began.
- */
+/** `traced`, with its CPU figures as this scenario reads them. */
 async function tracedCpu(page, body) {
-  await page.tracing.start({ categories: CATEGORIES });
-  let value;
-  let buffer;
-  try {
-    await page.evaluate(() => performance.mark('bench-trace-start'));
-    value = await body();
-    await page.evaluate(() => performance.mark('bench-trace-end'));
-  } finally {
-    buffer = await page.tracing.stop();
-  }
-  return { value, ...mainThreadFigures(buffer), cpu: cpuFigures(JSON.parse(new TextDecoder().decode(buffer)).traceEvents ?? []) };
-}
-
-function cpuFigures(events) {
-  const start = events.find((event) => event.name === 'bench-trace-start');
-  const end = events.find((event) => event.name === 'bench-trace-end' && event.pid === start.pid);
-  const onMain = (event) => event.pid === start.pid && event.tid === start.tid;
-  const tasks = events
-    .filter((event) => event.ph === 'X' && onMain(event) && /RunTask$/.test(event.name) && event.ts + event.dur >= start.ts && event.ts <= end.ts)
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-  const outer = [];
-  for (const task of tasks) if (!outer.length || task.ts >= outer.at(-1).ts + outer.at(-1).dur) outer.push(task);
-  const frames = events.filter((event) => event.name === 'BeginMainThreadFrame' && onMain(event) && event.ts >= start.ts && event.ts <= end.ts);
-  const frameMs = [];
-  let at = 0;
-  for (const frame of frames.sort((a, b) => a.ts - b.ts)) {
-    while (at < outer.length && outer[at].ts + outer[at].dur < frame.ts) at++;
-    if (at < outer.length && outer[at].ts <= frame.ts) frameMs.push((outer[at].tdur ?? outer[at].dur) / 1000);
-  }
-  return { longestTaskMs: Math.max(0, ...outer.map((task) => (task.tdur ?? task.dur) / 1000)), frameMs };
+  const figures = await traced(page, body);
+  return { ...figures, cpu: { longestTaskMs: figures.longestTaskCpuMs, frameMs: figures.frameTaskCpu } };
 }
 
 const FRAME_BUDGET = 16.7;

@@ -14,9 +14,11 @@ const END = 'bench-trace-end';
  * - `wallMs`: the span;
  * - `busyMs`: CPU time of the main thread's outermost tasks (thread time where the trace has it,
  *   else wall), and `busy`: that over `wallMs`, the share of one core;
- * - `tasks`, `longestTaskMs` (wall), `over50`: tasks and the longest one, the ones over 50 ms;
+ * - `tasks`, `longestTaskMs` (wall), `longestTaskCpuMs`, `over50`: tasks, the longest one (wall
+ *   time, and the most CPU time one took: on shared cores a task's wall time counts the time its
+ *   thread waited for one), the ones over 50 ms;
  * - `frames`: main-thread frames begun (`BeginMainThreadFrame`), `frameTimes`: the intervals
- *   between consecutive ones, ms;
+ *   between consecutive ones, and `frameTaskCpu`, the CPU time of each task in which one began, ms;
  * - `sums`: for each event name in `sum`, the main thread's CPU time in such events, ms.
  */
 export async function traced(page, body, { sum = [] } = {}) {
@@ -50,17 +52,19 @@ export function mainThreadFigures(trace, sum = []) {
   // part of it within the span.
   let busy = 0;
   let longest = 0;
+  let longestCpu = 0;
   let over50 = 0;
-  let count = 0;
+  const outer = [];
   let outerEnd = -Infinity;
   for (const task of tasks) {
     if (task.ts + task.dur <= outerEnd) continue;
     outerEnd = task.ts + task.dur;
-    count += 1;
+    outer.push(task);
     const inside = Math.min(task.ts + task.dur, end.ts) - Math.max(task.ts, start.ts);
     const cpu = task.tdur ?? task.dur;
     busy += task.dur > 0 ? (cpu * inside) / task.dur : 0;
     longest = Math.max(longest, task.dur);
+    longestCpu = Math.max(longestCpu, cpu);
     if (task.dur > 50_000) over50 += 1;
   }
 
@@ -69,6 +73,13 @@ export function mainThreadFigures(trace, sum = []) {
     .map((event) => event.ts)
     .sort((a, b) => a - b);
   const frameTimes = frameStarts.slice(1).map((ts, i) => (ts - frameStarts[i]) / 1000);
+  // The CPU time of each task in which a frame began: what a frame cost the page.
+  const frameTaskCpu = [];
+  let at = 0;
+  for (const ts of frameStarts) {
+    while (at < outer.length && outer[at].ts + outer[at].dur < ts) at++;
+    if (at < outer.length && outer[at].ts <= ts) frameTaskCpu.push((outer[at].tdur ?? outer[at].dur) / 1000);
+  }
 
   const sums = Object.fromEntries(sum.map((name) => [name, 0]));
   for (const event of events) {
@@ -80,11 +91,13 @@ export function mainThreadFigures(trace, sum = []) {
     wallMs,
     busyMs: busy / 1000,
     busy: busy / 1000 / wallMs,
-    tasks: count,
+    tasks: outer.length,
     longestTaskMs: longest / 1000,
+    longestTaskCpuMs: longestCpu / 1000,
     over50,
     frames: frameStarts.length,
     frameTimes,
+    frameTaskCpu,
     sums,
   };
 }

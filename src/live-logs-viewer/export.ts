@@ -1,5 +1,6 @@
 import type { LogEntry } from '../core/store.js';
 import { stripAnsi } from './text.js';
+import { nextTask } from '../core/yield.js';
 import type { LogSource } from './log-index.js';
 
 export type ExportFormat = 'log' | 'jsonl';
@@ -75,11 +76,7 @@ export async function exportBlob(source: LogSource, format: ExportFormat): Promi
     }
     if (done) return blob;
     if (performance.now() >= deadline) {
-      await new Promise((resolve) => {
-        const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void): unknown } }).scheduler;
-        if (scheduler?.postTask) scheduler.postTask(resolve as () => void);
-        else setTimeout(resolve);
-      });
+      await nextTask();
       deadline = performance.now() + STEP_MS;
       // Cleared or cut meanwhile (a new deployment): what is left is not the log it started on,
       // and a file that silently ends early would pass for whole.

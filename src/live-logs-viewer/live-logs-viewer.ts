@@ -2,6 +2,7 @@ import { LitElement, adoptStyles, html, nothing, svg, type PropertyValues, type 
 import { repeat } from 'lit/directives/repeat.js';
 import { LOG_LEVELS, isLogLevel, type LogLevel } from '../core/protocol.js';
 import type { LogEntry, PastDeployment } from '../core/store.js';
+import { nextTask } from '../core/yield.js';
 import { LocaleController, translate } from '../shared/i18n.js';
 import { LiveController } from '../shared/live-controller.js';
 import type { ParsedMessage } from './ansi.js';
@@ -401,13 +402,10 @@ export class LiveLogsViewer extends LitElement {
     if (follow.place(log, rowBox)) this.#schedulePass();
     if (follow.index.scanning && !this.#scanDue) {
       this.#scanDue = true;
-      const next = (): void => {
+      void nextTask().then(() => {
         this.#scanDue = false;
         if (this.isConnected) this.#refresh();
-      };
-      const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void): unknown } }).scheduler;
-      if (scheduler?.postTask) scheduler.postTask(next);
-      else setTimeout(next);
+      });
     }
   }
 
