@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { minify } from 'terser';
 // @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
 import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 // @ts-expect-error: a plain JS build script, shared with the benchmark's size builds.
@@ -41,10 +42,27 @@ function shippedName({ name }: { name: string }): string {
   return `vendor/${name.slice(vendored + 'node_modules/'.length).replace(/[?_]inline$/, '')}.js`;
 }
 
+/**
+ * A second pass over the minified bundle and its lazy files with terser, which finds what the
+ * first missed (about 0.6 % of the gzipped bundle).
+ */
+function minifyAgain(): Plugin {
+  return {
+    name: 'minify-again',
+    async generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const result = await minify(chunk.code, { module: true, ecma: 2020, compress: { passes: 2 } });
+        if (result.code !== undefined) chunk.code = result.code;
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   if (mode === 'bundle') {
     return {
-      plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src), trimUplotStyles()],
+      plugins: [minifyCssTemplates(src), minifyHtmlTemplates(src), trimUplotStyles(), minifyAgain()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,

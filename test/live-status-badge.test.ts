@@ -326,6 +326,50 @@ describe('<live-status-badge>', () => {
     });
   });
 
+  describe('overloaded page', () => {
+    it('keeps still while the provider cannot keep up with its stream, shows every change, and moves again once calm', async () => {
+      const { provider, store } = await inProvider('a b');
+      setStatus(store, 'a', 'running');
+      setStatus(store, 'b', 'deploying');
+      const [a, b] = [...provider.querySelectorAll('live-status-badge')] as LiveStatusBadge[];
+      await until(() => label(a!) === 'Running' && label(b!) === 'Deploying', 'the statuses to show');
+      await animates(a!, 'pulse', 'badge-pulse');
+      await animates(b!, 'spinner', 'badge-spin');
+
+      // A page whose every pass costs about 45 ms: a listener of its own renders slowly.
+      store.subscribe('a', () => {
+        const end = performance.now() + 45;
+        while (performance.now() < end);
+      });
+      let storm = true;
+      void (async () => {
+        for (let i = 0; storm; i++) {
+          store.apply({ type: 'metrics_updated', data: { projectId: 'a', cpu: i % 100, memory: 1, requests: i, uptime: '' } });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      try {
+        await until(() => provider.matches(':state(overloaded)'), 'the provider to be overloaded');
+        expect(store.overloaded).to.equal(true);
+        await until(() => animation(a!, 'pulse') === 'none' && animation(b!, 'spinner') === 'none', 'the badges to keep still');
+        expect(part(a!, 'pulse')!.getAnimations()).to.have.length(0);
+
+        // Changes still show, without their animation.
+        setStatus(store, 'b', 'running');
+        await until(() => label(b!) === 'Running', 'the change to show');
+        expect(b!.getAttribute('status')).to.equal('running');
+        expect(animation(b!, 'pulse')).to.equal('none');
+      } finally {
+        storm = false;
+      }
+      // Two seconds without a costly pass.
+      await until(() => !provider.matches(':state(overloaded)'), 'the page to be calm', 6000);
+      expect(store.overloaded).to.equal(false);
+      await animates(a!, 'pulse', 'badge-pulse');
+      await animates(b!, 'pulse', 'badge-pulse');
+    });
+  });
+
   describe('off screen', () => {
     afterEach(() => window.scrollTo(0, 0));
 

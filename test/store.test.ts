@@ -229,6 +229,44 @@ describe('LiveStore', () => {
     });
   });
 
+  it('is overloaded while its passes cost more than two frames, tells state listeners, and is calm two seconds after the last', async () => {
+    const store = new LiveStore();
+    let slow = 0;
+    store.subscribe('a', () => {
+      const end = performance.now() + slow;
+      while (performance.now() < end);
+    });
+    let stateCalls = 0;
+    store.subscribeState(() => (stateCalls += 1));
+    const passes = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        store.apply({ type: 'metrics_updated', data: { projectId: 'a', cpu: i, memory: 1, requests: i, uptime: '' } });
+        await nextFrame();
+        await new Promise((resolve) => setTimeout(resolve));
+      }
+    };
+
+    // One slow pass (a garbage collection, say) among quick ones is no overload.
+    slow = 50;
+    await passes(1);
+    slow = 0;
+    await passes(4);
+    expect(store.overloaded, 'one slow pass').to.equal(false);
+    expect(stateCalls).to.equal(0);
+
+    slow = 45;
+    await until(async () => {
+      await passes(1);
+      return store.overloaded;
+    }, 'costly passes to overload the store');
+    await until(() => stateCalls === 1, 'state listeners to be told');
+    const overloadedAt = performance.now();
+    slow = 0;
+    await until(() => !store.overloaded, 'the store to be calm', 5000);
+    expect(performance.now() - overloadedAt, 'calm only two seconds after the last costly pass').to.be.greaterThan(1800);
+    await until(() => stateCalls === 2, 'state listeners to be told again');
+  });
+
   it('stops telling a listener after it unsubscribes', async () => {
     const store = new LiveStore();
     let calls = 0;

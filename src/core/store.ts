@@ -155,40 +155,32 @@ const defaultSchedule = (flush: () => void): void => {
 };
 
 /**
- * Main-thread time a notification pass may cost, with the renders, style, layout and paint it
- * causes, before later passes tell fewer projects: well under the 50 ms of a long task.
+ * Script time a notification pass may take (the listeners, and the renders they ask for) before
+ * later passes tell fewer projects: with the style, layout and paint of those renders, a frame
+ * stays short of a long task. Measured by script alone, because the rest of a frame's cost comes
+ * with the page (a thousand badges cost tens of ms to lay out and paint however few changed), and
+ * telling fewer projects would not lower it.
  */
-const FRAME_BUDGET_MS = 20;
+const SCRIPT_BUDGET_MS = 12;
 /** The fewest watched projects a pass tells, however slow the page. */
 const MIN_PER_PASS = 16;
 /** Events applied between two passes from which the stream counts as a burst. */
 const BURST = 256;
-/** In a burst, a pass that cost `c` ms is followed by `REST × c` ms without one (capped): renders get an eighth of the main thread. */
+/**
+ * A page whose passes cost more than this two in a row (two frames' time, the frame they render
+ * included) cannot keep up with its stream: it is overloaded until no pass has cost that for
+ * `CALM_MS`.
+ */
+const COSTLY_MS = 33;
+const CALM_MS = 2000;
+/**
+ * In a burst or overloaded, a pass that cost `c` ms is followed by `REST × c` ms without one
+ * (capped): renders get an eighth of the main thread. An overloaded page renders at least twice a
+ * second; a burst, whose passes are cheap, four times.
+ */
 const REST = 7;
 const MAX_REST_MS = 250;
-
-/**
- * Runs `done` in the first task after the current one — after the frame being rendered, when
- * called from an animation frame callback. One channel for the page: a port with a listener stays
- * alive while entangled, so a channel per store would keep every store alive.
- */
-const afterFrame = (() => {
-  let queue: (() => void)[] = [];
-  let channel: MessageChannel | undefined;
-  return (done: () => void): boolean => {
-    if (typeof MessageChannel !== 'function' || typeof performance === 'undefined') return false;
-    if (!channel) {
-      channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        const ready = queue;
-        queue = [];
-        for (const callback of ready) callback();
-      };
-    }
-    if (queue.push(done) === 1) channel.port2.postMessage(null);
-    return true;
-  };
-})();
+const MAX_OVERLOADED_REST_MS = 500;
 
 export function createStats(transport: ConnectionStats['transport'] = 'eventsource'): ConnectionStats {
   return { received: 0, applied: 0, rejected: 0, ignored: 0, duplicates: 0, reconnects: 0, dropped: 0, evicted: 0, stale: 0, transport };
@@ -233,8 +225,12 @@ export class LiveStore {
   #passNews = 0;
   /** No pass before this time (`performance.now()`): set by a pass in a burst. */
   #restUntil = 0;
-  /** What the last measured pass cost, in ms; 0 after one too small to measure. */
+  /** What the last pass cost, in ms, and the one before; 0 after one that told nobody. */
   #cost = 0;
+  #costBefore = 0;
+  #overloaded = false;
+  /** While overloaded: the timer that ends it, `CALM_MS` after the last costly pass. */
+  #calmTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether bursts rest between passes (with the default schedule, animation frames). */
   readonly #rests: boolean;
 
@@ -599,38 +595,75 @@ export class LiveStore {
   }
 
   /**
-   * A scheduled pass. Each one measures what it cost the main thread, up to the end of the frame
-   * it rendered; when that goes over the frame budget (hundreds of elements changing in every
-   * frame), the next passes tell only as many projects as fitted, oldest changes first, and the
-   * rest wait a frame. However many elements a page holds, no frame becomes a long task; each
-   * element still renders at most once per frame, and no change is lost, only told a frame later.
-   * In a burst (hundreds of events between two passes) a costly pass is followed by a rest seven
-   * times as long (at most 250 ms), so rendering takes about an eighth of the main thread and
-   * applying the stream the rest; elements catch up in the next pass, with every change applied.
+   * Whether the page cannot keep up with its stream: its notification passes have cost more than
+   * two frames each (a thousand badges restyled, laid out and painted many times a second). Until
+   * two seconds pass without such a pass, elements render less often and the provider's badges
+   * keep still. State listeners are told when it changes.
+   */
+  get overloaded(): boolean {
+    return this.#overloaded;
+  }
+
+  /**
+   * A scheduled pass. Each one measures the script time of the renders it asked for: when that goes
+   * over its budget (hundreds of elements changing in every frame), the next passes tell only as
+   * many projects as fitted, oldest changes first, and the rest wait a frame. Each element still
+   * renders at most once per frame, and no change is lost, only told a frame later.
+   *
+   * Each pass also measures what it cost the main thread up to the end of the frame it rendered;
+   * when that averages over two frames' time the page is overloaded (see `overloaded`). In a burst (hundreds of events between two passes), or while overloaded, a pass is followed by
+   * a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so rendering takes
+   * about an eighth of the main thread and applying the stream the rest; elements catch up in the
+   * next pass, with every change applied.
    */
   #pass(): void {
-    const start = typeof performance === 'undefined' ? 0 : performance.now();
-    // In a burst the next pass, and what this one leaves for later, wait until this one (assumed
-    // to cost what the last one did) and a rest `REST` times as long are over.
+    const start = performance.now();
+    // The next pass, and what this one leaves for later, wait until this one (assumed to cost what
+    // the last ones did) and a rest `REST` times as long are over.
     const burst = this.#news - this.#passNews >= BURST;
     this.#passNews = this.#news;
-    this.#restUntil = burst && this.#rests ? start + Math.min(MAX_REST_MS, (REST + 1) * this.#cost) : 0;
+    const cap = this.#overloaded ? MAX_OVERLOADED_REST_MS : burst ? MAX_REST_MS : 0;
+    this.#restUntil = this.#rests && cap > 0 ? start + Math.min(cap, (REST + 1) * this.#cost) : 0;
     const told = this.#notify(this.#perPass);
-    // A pass this small is never cut: measuring it would cost a task per frame for nothing. One
-    // cut to the least is measured, or the limit would never grow again.
-    if (told <= MIN_PER_PASS && told < this.#perPass) {
+    if (told === 0) {
       this.#cost = 0;
       return;
     }
-    afterFrame(() => {
-      const cost = (this.#cost = performance.now() - start);
-      if (cost > FRAME_BUDGET_MS) {
-        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / cost));
-      } else if (cost < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
+    // After the renders the listeners asked for, which run as microtasks once they return.
+    queueMicrotask(() => {
+      const script = performance.now() - start;
+      if (script > SCRIPT_BUDGET_MS) {
+        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * SCRIPT_BUDGET_MS) / script));
+      } else if (script < SCRIPT_BUDGET_MS / 2 && told === this.#perPass) {
         // Fast again: let more through, doubling, until there is no limit at all.
         this.#perPass = this.#perPass >= 4096 ? Infinity : this.#perPass * 2;
       }
     });
+    // A timer set in an animation frame callback runs after the frame is rendered.
+    setTimeout(() => {
+      this.#costBefore = this.#cost;
+      this.#cost = performance.now() - start;
+      // Two in a row, so that one slow frame (a garbage collection, a first render) is no overload.
+      if (this.#rests && Math.min(this.#cost, this.#costBefore) > COSTLY_MS) this.#costly();
+    });
+  }
+
+  /** A pass cost more than the page can keep up with: overloaded until `CALM_MS` without another. */
+  #costly(): void {
+    if (!this.#overloaded) {
+      this.#overloaded = true;
+      this.#markState();
+    }
+    clearTimeout(this.#calmTimer);
+    this.#calmTimer = setTimeout(() => {
+      this.#overloaded = false;
+      this.#markState();
+    }, CALM_MS);
+  }
+
+  #markState(): void {
+    this.#stateDirty = true;
+    this.#request();
   }
 
   // ---- internals -----------------------------------------------------------------------------

@@ -116,9 +116,11 @@ export const styles = css`
     animation: badge-spin var(--badge-spin-duration, 0.9s) linear infinite;
   }
 
-  /* Off-screen badges do not animate (see the class). */
+  /* Off-screen badges, and all of them while the page is overloaded, do not animate (see the class). */
   :host(:state(offscreen)) .pulse,
   :host(:state(offscreen)) svg,
+  :host(:state(overloaded)) .pulse,
+  :host(:state(overloaded)) svg,
   .stale .pulse,
   .stale svg {
     animation: none;

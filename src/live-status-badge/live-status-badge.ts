@@ -9,8 +9,10 @@ import './live-status-badge.messages.js';
 
 /**
  * A container's status as a compact pill: a coloured icon and a text label, so colour is never the
- * only cue. Running pulses and deploying spins; both stop under `prefers-reduced-motion`, and a badge
- * out of the viewport keeps still until it scrolls into view.
+ * only cue. Running pulses and deploying spins; both stop under `prefers-reduced-motion`, a badge
+ * out of the viewport keeps still until it scrolls into view, and every badge under a provider keeps
+ * still while the page cannot keep up with the stream (the provider's `overloaded` state: a storm of
+ * changes), so that hundreds of pulses starting and stopping a second do not cost the page more.
  *
  * Inside an `<sse-provider>` it shows the status of `project-id` from the shared store; a project
  * the provider does not know shows a neutral "Unknown" badge. Alone, it shows its `status`
@@ -69,6 +71,8 @@ export class LiveStatusBadge extends LitElement {
   #lang = '';
   /** Whether the shared IntersectionObserver watches this badge: only while it animates. */
   #watched = false;
+  /** Whether it keeps still because the page is overloaded. */
+  #overloaded = false;
   readonly #internals = this.attachInternals();
 
   /** The project whose status is shown, from the nearest `<sse-provider>`. */
@@ -103,6 +107,11 @@ export class LiveStatusBadge extends LitElement {
   }
 
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    // While the page cannot keep up with its stream the badge keeps still: each pulse or spinner
+    // that starts costs the frames after it, and a storm starts hundreds a second. Set in place,
+    // with no render: only the animated parts restyle.
+    const overloaded = this.#live.store?.overloaded === true;
+    if (overloaded !== this.#overloaded) this.#internals.states?.[(this.#overloaded = overloaded) ? 'add' : 'delete']('overloaded');
     // The store tells a badge about every change to its project — metrics and log lines too. Only
     // its status, the time it changed, and the language show: anything else costs no render.
     if (changed.size > 0 || !this.hasUpdated) return true;

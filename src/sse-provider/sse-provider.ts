@@ -38,6 +38,9 @@ const DOM_EVENT_NAMES = {
  *
  * @slot - The page content whose live elements use this provider.
  *
+ * @cssstate overloaded - The page cannot keep up with the stream (see `store.overloaded`): elements
+ * render less often, and the status badges inside keep still, until it is calm again.
+ *
  * @fires {CustomEvent<SseStateChangeDetail>} sse-state-change - The connection state changed.
  * @fires {CustomEvent<SseInvalidEventDetail>} sse-invalid-event - A message was dropped as invalid; says why.
  * @fires {CustomEvent<ConnectionError>} sse-error - An attempt to connect failed or the stream broke: `{ status?, message, willRetry, retryAfter? }`.
@@ -93,11 +96,19 @@ export class SseProvider extends LitElement {
     events: this,
   };
 
+  readonly #internals = this.attachInternals();
+
   constructor() {
     super();
     // Provided once: the service is stable; elements subscribe to the store for changes.
     new ContextProvider(this, { context: liveContext, initialValue: this.#service });
     this.session.listen(this.#onSessionEvent);
+    this.store.subscribeState(() => {
+      const states = this.#internals.states;
+      if (!states) return;
+      if (this.store.overloaded) states.add('overloaded');
+      else states.delete('overloaded');
+    });
   }
 
   /** The SSE endpoint. */
