@@ -1,6 +1,6 @@
 // Runs after the manifest analyzer (`npm run analyze`): writes docs/API.md from custom-elements.json,
-// one section per element with its attributes, properties, methods, events, slots, CSS parts and CSS
-// custom properties. The manifest lists public members only (custom-elements-manifest.config.mjs).
+// one section per element with its attributes, properties, methods, events, slots, CSS states,
+// CSS parts and CSS custom properties. The manifest lists public members only (custom-elements-manifest.config.mjs).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
 const manifest = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
@@ -37,6 +37,7 @@ for (const element of elements) {
   const events = (element.events ?? []).filter((e) => e.description);
   if (events.length) out.push('### Events', '', table(['event', 'detail', ''], events.map((e) => [code(e.name), code(e.type?.text), e.description])));
   if (element.slots?.length) out.push('### Slots', '', table(['slot', ''], element.slots.map((s) => [s.name ? code(s.name) : '(default)', s.description])));
+  if (element.cssStates?.length) out.push('### CSS states', '', table(['state', ''], element.cssStates.map((s) => [code(`:state(${s.name})`), s.description])));
   if (element.cssParts?.length) out.push('### CSS parts', '', table(['part', ''], element.cssParts.map((p) => [code(p.name), p.description])));
   if (element.cssProperties?.length) {
     out.push('### CSS custom properties', '', table(['property', 'default', ''], element.cssProperties.map((p) => [code(p.name), code(p.default), p.description])));
