@@ -34,7 +34,7 @@ const server = await serve(resolve(root, 'bench/out'));
 const browser = await launch();
 try {
   await withPage(browser, `${server.origin}/pages/${pageName}.html?${query}`, async (page, call) => {
-    for (const name of setupSteps) console.log(name, JSON.stringify(await call(name)).slice(0, 300));
+    for (const name of setupSteps) console.log(name, String(JSON.stringify(await call(name))).slice(0, 300));
     if (args.includes('--trace')) {
       await page.tracing.start({ categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute'] });
       const result = await call(step, ...stepArgs);

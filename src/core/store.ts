@@ -161,7 +161,7 @@ const defaultSchedule = (flush: () => void): void => {
  * with the page (a thousand badges cost tens of ms to lay out and paint however few changed), and
  * telling fewer projects would not lower it.
  */
-const SCRIPT_BUDGET_MS = 12;
+const SCRIPT_BUDGET_MS = 20;
 /** The fewest watched projects a pass tells, however slow the page. */
 const MIN_PER_PASS = 16;
 /** Events applied between two passes from which the stream counts as a burst. */
@@ -618,13 +618,15 @@ export class LiveStore {
    */
   #pass(): void {
     const start = performance.now();
-    // The next pass, and what this one leaves for later, wait until this one (assumed to cost what
-    // the last ones did) and a rest `REST` times as long are over.
+    // The next pass waits until this one (assumed to cost what the last one did) and a rest `REST`
+    // times as long are over.
     const burst = this.#news - this.#passNews >= BURST;
     this.#passNews = this.#news;
     const cap = this.#overloaded ? MAX_OVERLOADED_REST_MS : burst ? MAX_REST_MS : 0;
-    this.#restUntil = this.#rests && cap > 0 ? start + Math.min(cap, (REST + 1) * this.#cost) : 0;
+    // What this pass leaves for later goes in the next frame: a rest never lets a backlog grow.
+    this.#restUntil = 0;
     const told = this.#notify(this.#perPass);
+    if (this.#rests && cap > 0 && this.#dirty.size === 0) this.#restUntil = start + Math.min(cap, (REST + 1) * this.#cost);
     if (told === 0) {
       this.#cost = 0;
       return;
