@@ -155,23 +155,23 @@ const defaultSchedule = (flush: () => void): void => {
 };
 
 /**
- * Script time a notification pass may take (the listeners, and the renders they ask for) before
- * later passes tell fewer projects: with the style, layout and paint of those renders, a frame
- * stays short of a long task. Measured by script alone, because the rest of a frame's cost comes
- * with the page (a thousand badges cost tens of ms to lay out and paint however few changed), and
- * telling fewer projects would not lower it.
+ * Main-thread time a notification pass may cost, with the renders, style, layout and paint it
+ * causes, before later passes tell fewer projects: well under the 50 ms of a long task. While
+ * overloaded, the budget is for the script alone (the listeners and the renders they ask for): the
+ * rest of such a page's frame comes with the page (a thousand badges cost tens of ms to lay out and
+ * paint however few changed), and telling fewer projects would not lower it.
  */
-const SCRIPT_BUDGET_MS = 20;
+const FRAME_BUDGET_MS = 20;
 /** The fewest watched projects a pass tells, however slow the page. */
 const MIN_PER_PASS = 16;
 /** Events applied between two passes from which the stream counts as a burst. */
 const BURST = 256;
 /**
- * A page whose passes cost more than this two in a row (two frames' time, the frame they render
+ * A page whose passes cost more than this two in a row (long tasks, the frame they render
  * included) cannot keep up with its stream: it is overloaded until no pass has cost that for
  * `CALM_MS`.
  */
-const COSTLY_MS = 33;
+const COSTLY_MS = 50;
 const CALM_MS = 2000;
 /**
  * In a burst or overloaded, a pass that cost `c` ms is followed by `REST × c` ms without one
@@ -223,7 +223,7 @@ export class LiveStore {
   #perPass = Infinity;
   /** `#news` at the last pass, to tell a burst. */
   #passNews = 0;
-  /** No pass before this time (`performance.now()`): set by a pass in a burst. */
+  /** No pass before this time (`performance.now()`): set by a pass in a burst or while overloaded. */
   #restUntil = 0;
   /** What the last pass cost, in ms, and the one before; 0 after one that told nobody. */
   #cost = 0;
@@ -595,8 +595,8 @@ export class LiveStore {
   }
 
   /**
-   * Whether the page cannot keep up with its stream: its notification passes have cost more than
-   * two frames each (a thousand badges restyled, laid out and painted many times a second). Until
+   * Whether the page cannot keep up with its stream: its notification passes have been long tasks,
+   * over 50 ms each (a thousand badges restyled, laid out and painted many times a second). Until
    * two seconds pass without such a pass, elements render less often and the provider's badges
    * keep still. State listeners are told when it changes.
    */
@@ -605,16 +605,16 @@ export class LiveStore {
   }
 
   /**
-   * A scheduled pass. Each one measures the script time of the renders it asked for: when that goes
-   * over its budget (hundreds of elements changing in every frame), the next passes tell only as
-   * many projects as fitted, oldest changes first, and the rest wait a frame. Each element still
-   * renders at most once per frame, and no change is lost, only told a frame later.
-   *
-   * Each pass also measures what it cost the main thread up to the end of the frame it rendered;
-   * when that averages over two frames' time the page is overloaded (see `overloaded`). In a burst (hundreds of events between two passes), or while overloaded, a pass is followed by
-   * a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so rendering takes
-   * about an eighth of the main thread and applying the stream the rest; elements catch up in the
-   * next pass, with every change applied.
+   * A scheduled pass. Each one measures what it cost the main thread, up to the end of the frame it
+   * rendered (while overloaded, its script alone); when that goes over the frame budget (hundreds of
+   * elements changing in every frame), the next passes tell only as many projects as fitted, oldest
+   * changes first, and the rest wait a frame. Each element still renders at most once per frame,
+   * and no change is lost, only told a frame later. Two passes in a row that were long tasks and
+   * the page is overloaded (see `overloaded`). In a burst
+   * (hundreds of events between two passes), or while overloaded, a pass that told everyone is
+   * followed by a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so
+   * rendering takes about an eighth of the main thread and applying the stream the rest; elements
+   * catch up in the next pass, with every change applied.
    */
   #pass(): void {
     const start = performance.now();
@@ -623,30 +623,35 @@ export class LiveStore {
     const burst = this.#news - this.#passNews >= BURST;
     this.#passNews = this.#news;
     const cap = this.#overloaded ? MAX_OVERLOADED_REST_MS : burst ? MAX_REST_MS : 0;
-    // What this pass leaves for later goes in the next frame: a rest never lets a backlog grow.
-    this.#restUntil = 0;
+    const restUntil = this.#rests && cap > 0 ? start + Math.min(cap, (REST + 1) * this.#cost) : 0;
+    // In a burst what this pass leaves for later waits too: the elements catch up when it is over.
+    // While overloaded it goes in the next frame, and the rest comes once everyone is told: a rest
+    // never lets a backlog grow.
+    this.#restUntil = this.#overloaded ? 0 : restUntil;
     const told = this.#notify(this.#perPass);
-    if (this.#rests && cap > 0 && this.#dirty.size === 0) this.#restUntil = start + Math.min(cap, (REST + 1) * this.#cost);
-    if (told === 0) {
+    if (this.#dirty.size === 0) this.#restUntil = restUntil;
+    // A pass this small is never cut: measuring it would cost a task per frame for nothing. One
+    // cut to the least is measured, or the limit would never grow again.
+    if (told <= MIN_PER_PASS && told < this.#perPass) {
       this.#cost = 0;
       return;
     }
     // After the renders the listeners asked for, which run as microtasks once they return.
-    queueMicrotask(() => {
-      const script = performance.now() - start;
-      if (script > SCRIPT_BUDGET_MS) {
-        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * SCRIPT_BUDGET_MS) / script));
-      } else if (script < SCRIPT_BUDGET_MS / 2 && told === this.#perPass) {
-        // Fast again: let more through, doubling, until there is no limit at all.
-        this.#perPass = this.#perPass >= 4096 ? Infinity : this.#perPass * 2;
-      }
-    });
+    let script = 0;
+    queueMicrotask(() => (script = performance.now() - start));
     // A timer set in an animation frame callback runs after the frame is rendered.
     setTimeout(() => {
       this.#costBefore = this.#cost;
-      this.#cost = performance.now() - start;
+      const cost = (this.#cost = performance.now() - start);
+      const spent = this.#overloaded ? script : cost;
+      if (spent > FRAME_BUDGET_MS) {
+        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / spent));
+      } else if (spent < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
+        // Fast again: let more through, doubling, until there is no limit at all.
+        this.#perPass = this.#perPass >= 4096 ? Infinity : this.#perPass * 2;
+      }
       // Two in a row, so that one slow frame (a garbage collection, a first render) is no overload.
-      if (this.#rests && Math.min(this.#cost, this.#costBefore) > COSTLY_MS) this.#costly();
+      if (this.#rests && Math.min(cost, this.#costBefore) > COSTLY_MS) this.#costly();
     });
   }
 
