@@ -200,7 +200,7 @@ export async function sizeScenario({ root, log, browserCheck }) {
     rows.push({ metric: `reference: ${label}`, unit: 'KB', ours: (await staticSize(dir, 'entry.js')).gzip / KB });
   }
 
-  notes.unshift('Minified ES builds (Vite 8 / rolldown, es2022), gzip level 9. "Own code" bundles the element\'s define module with everything it imports from `src/` (shared helpers, and the core for the provider); uPlot\'s CSS, inlined as text, counts with the chart. Reference rows are what a page would load for the same job with those libraries.');
+  notes.unshift('Minified ES builds (Vite 8 / rolldown, es2022), gzip level 9; the self-contained bundle as `npm run build` makes it, which gives its files a second pass with terser (about 0.6 % smaller). "Own code" bundles the element\'s define module with everything it imports from `src/` (shared helpers, and the core for the provider); uPlot\'s CSS, inlined as text, counts with the chart. Reference rows are what a page would load for the same job with those libraries.');
   return { rows, notes };
 }
 

@@ -167,11 +167,11 @@ const MIN_PER_PASS = 16;
 /** Events applied between two passes from which the stream counts as a burst. */
 const BURST = 256;
 /**
- * A page whose passes cost more than this two in a row (long tasks, the frame they render
- * included) cannot keep up with its stream: it is overloaded until no pass has cost that for
- * `CALM_MS`.
+ * A page whose passes (of more than `MIN_PER_PASS` projects) cost more than this two in a row (two
+ * frames' time, the frame they render included) cannot keep up with its stream: it is overloaded
+ * until no pass has cost that for `CALM_MS`.
  */
-const COSTLY_MS = 50;
+const COSTLY_MS = 33;
 const CALM_MS = 2000;
 /**
  * In a burst or overloaded, a pass that cost `c` ms is followed by `REST × c` ms without one
@@ -595,8 +595,8 @@ export class LiveStore {
   }
 
   /**
-   * Whether the page cannot keep up with its stream: its notification passes have been long tasks,
-   * over 50 ms each (a thousand badges restyled, laid out and painted many times a second). Until
+   * Whether the page cannot keep up with its stream: its notification passes have cost more than two
+   * frames each (a thousand badges restyled, laid out and painted many times a second). Until
    * two seconds pass without such a pass, elements render less often and the provider's badges
    * keep still. State listeners are told when it changes.
    */
@@ -609,8 +609,8 @@ export class LiveStore {
    * rendered (while overloaded, its script alone); when that goes over the frame budget (hundreds of
    * elements changing in every frame), the next passes tell only as many projects as fitted, oldest
    * changes first, and the rest wait a frame. Each element still renders at most once per frame,
-   * and no change is lost, only told a frame later. Two passes in a row that were long tasks and
-   * the page is overloaded (see `overloaded`). In a burst
+   * and no change is lost, only told a frame later. Two passes in a row over two frames' time and the
+   * page is overloaded (see `overloaded`). In a burst
    * (hundreds of events between two passes), or while overloaded, a pass that told everyone is
    * followed by a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so
    * rendering takes about an eighth of the main thread and applying the stream the rest; elements
