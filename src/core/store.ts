@@ -609,12 +609,13 @@ export class LiveStore {
    * rendered (while overloaded, its script alone); when that goes over the frame budget (hundreds of
    * elements changing in every frame), the next passes tell only as many projects as fitted, oldest
    * changes first, and the rest wait a frame. Each element still renders at most once per frame,
-   * and no change is lost, only told a frame later. Two passes in a row over two frames' time and the
-   * page is overloaded (see `overloaded`). In a burst
-   * (hundreds of events between two passes), or while overloaded, a pass that told everyone is
-   * followed by a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so
-   * rendering takes about an eighth of the main thread and applying the stream the rest; elements
-   * catch up in the next pass, with every change applied.
+   * and no change is lost, only told a frame later. Two passes in a row over two frames' time and
+   * the page is overloaded (see `overloaded`).
+   *
+   * In a burst (hundreds of events between two passes), or while overloaded once everyone is told,
+   * a pass is followed by a rest seven times its cost (at most 250 ms in a burst, 500 overloaded),
+   * so rendering takes about an eighth of the main thread and applying the stream the rest;
+   * elements catch up in the next pass, with every change applied.
    */
   #pass(): void {
     const start = performance.now();
