@@ -124,8 +124,11 @@ async function catchUp() {
     const { projectId, newStatus } = JSON.parse(changes[i]!.data) as { projectId: string; newStatus: string };
     latest.set(projectId, newStatus);
   }
-  const badges = [...document.getElementById('grid')!.children];
-  const behind = () => badges.filter((badge) => latest.has(badge.getAttribute('project-id') ?? (badge as NaiveBadge).projectId) && badge.getAttribute('status') !== latest.get(badge.getAttribute('project-id') ?? (badge as NaiveBadge).projectId)).length;
+  // Each badge with the status it should end on (ours names its project in an attribute, the naive one in a property).
+  const expected = [...document.getElementById('grid')!.children]
+    .map((badge) => [badge, latest.get(badge.getAttribute('project-id') ?? (badge as NaiveBadge).projectId)] as const)
+    .filter(([, status]) => status !== undefined);
+  const behind = () => expected.filter(([badge, status]) => badge.getAttribute('status') !== status).length;
   const until = performance.now() + 10_000;
   while (behind() > 0 && performance.now() < until) await sleep(5);
   return { catchUpMs: performance.now() - lastSentAt, behind: behind(), overloaded: mounted.provider.matches(':state(overloaded)') };
