@@ -156,10 +156,9 @@ const defaultSchedule = (flush: () => void): void => {
 
 /**
  * Main-thread time a notification pass may cost, with the renders, style, layout and paint it
- * causes, before later passes tell fewer projects: well under the 50 ms of a long task. While
- * overloaded, the budget is for the script alone (the listeners and the renders they ask for): the
- * rest of such a page's frame comes with the page (a thousand badges cost tens of ms to lay out and
- * paint however few changed), and telling fewer projects would not lower it.
+ * causes, before later passes tell fewer projects: well under the 50 ms of a long task. Not while
+ * overloaded: such a page's frame costs tens of ms however few changed (a thousand badges to lay out
+ * and paint), so cutting a pass would only pay that cost again in each frame that tells the rest.
  */
 const FRAME_BUDGET_MS = 20;
 /** The fewest watched projects a pass tells, however slow the page. */
@@ -606,48 +605,41 @@ export class LiveStore {
 
   /**
    * A scheduled pass. Each one measures what it cost the main thread, up to the end of the frame it
-   * rendered (while overloaded, its script alone); when that goes over the frame budget (hundreds of
-   * elements changing in every frame), the next passes tell only as many projects as fitted, oldest
-   * changes first, and the rest wait a frame. Each element still renders at most once per frame,
-   * and no change is lost, only told a frame later. Two passes in a row over two frames' time and
-   * the page is overloaded (see `overloaded`).
+   * rendered; when that goes over the frame budget (hundreds of elements changing in every frame),
+   * the next passes tell only as many projects as fitted, oldest changes first, and the rest wait a
+   * frame. Each element still renders at most once per frame, and no change is lost, only told a
+   * frame later. Two passes in a row over two frames' time and the page is overloaded (see
+   * `overloaded`).
    *
-   * In a burst (hundreds of events between two passes), or while overloaded once everyone is told,
-   * a pass is followed by a rest seven times its cost (at most 250 ms in a burst, 500 overloaded),
-   * so rendering takes about an eighth of the main thread and applying the stream the rest;
-   * elements catch up in the next pass, with every change applied.
+   * In a burst (hundreds of events between two passes), or while overloaded, a pass is followed by
+   * a rest seven times its cost (at most 250 ms in a burst, 500 overloaded), so rendering takes
+   * about an eighth of the main thread and applying the stream the rest; elements catch up in the
+   * next pass, with every change applied. While overloaded a pass tells everyone at once, so no
+   * backlog builds: one long frame every half second costs such a page less than the same renders
+   * spread over several frames.
    */
   #pass(): void {
     const start = performance.now();
-    // The next pass waits until this one (assumed to cost what the last one did) and a rest `REST`
-    // times as long are over.
     const burst = this.#news - this.#passNews >= BURST;
     this.#passNews = this.#news;
+    // The next pass waits until this one (assumed to cost what the last one did) and a rest `REST`
+    // times as long are over; in a burst, so does what this pass leaves for later.
     const cap = this.#overloaded ? MAX_OVERLOADED_REST_MS : burst ? MAX_REST_MS : 0;
-    const restUntil = this.#rests && cap > 0 ? start + Math.min(cap, (REST + 1) * this.#cost) : 0;
-    // In a burst what this pass leaves for later waits too: the elements catch up when it is over.
-    // While overloaded it goes in the next frame, and the rest comes once everyone is told: a rest
-    // never lets a backlog grow.
-    this.#restUntil = this.#overloaded ? 0 : restUntil;
-    const told = this.#notify(this.#perPass);
-    if (this.#dirty.size === 0) this.#restUntil = restUntil;
+    this.#restUntil = this.#rests && cap > 0 ? start + Math.min(cap, (REST + 1) * this.#cost) : 0;
+    const told = this.#notify(this.#overloaded ? Infinity : this.#perPass);
     // A pass this small is never cut: measuring it would cost a task per frame for nothing. One
     // cut to the least is measured, or the limit would never grow again.
     if (told <= MIN_PER_PASS && told < this.#perPass) {
       this.#cost = 0;
       return;
     }
-    // After the renders the listeners asked for, which run as microtasks once they return.
-    let script = 0;
-    queueMicrotask(() => (script = performance.now() - start));
     // A timer set in an animation frame callback runs after the frame is rendered.
     setTimeout(() => {
       this.#costBefore = this.#cost;
       const cost = (this.#cost = performance.now() - start);
-      const spent = this.#overloaded ? script : cost;
-      if (spent > FRAME_BUDGET_MS) {
-        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / spent));
-      } else if (spent < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
+      if (cost > FRAME_BUDGET_MS) {
+        this.#perPass = Math.max(MIN_PER_PASS, Math.floor((told * FRAME_BUDGET_MS) / cost));
+      } else if (cost < FRAME_BUDGET_MS / 2 && told === this.#perPass) {
         // Fast again: let more through, doubling, until there is no limit at all.
         this.#perPass = this.#perPass >= 4096 ? Infinity : this.#perPass * 2;
       }
