@@ -364,6 +364,34 @@ describe('<live-metrics-chart> history', () => {
       await until(() => has(el, 'error'), 'the error for a wrong shape');
       expect(text(el, 'error')).to.contain('not a metrics history');
     });
+    it('reads its colours while the live view idles: the first switch draws in them, and in a theme set since', async () => {
+      const red = [255, 0, 0];
+      const blue = [0, 0, 255];
+      /** Pixels of the plot's canvas in this colour. */
+      const pixels = (el: LiveMetricsChart, [r, g, b]: number[]) => {
+        const canvas = plot(el)!.querySelector('canvas')!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) count += 1;
+        return count;
+      };
+      const idle = () => new Promise((resolve) => requestIdleCallback(resolve));
+      const el = await chart(html`<div theme="light"><live-metrics-chart style="--chart-series-1: light-dark(rgb(255, 0, 0), rgb(0, 0, 255))" status="running" .metrics=${live(3)} .history=${answer('api', '24h', 300, 60_000)}></live-metrics-chart></div>`);
+      await idle();
+      await idle();
+      radio(el, '24h').click();
+      await drawn(el, '24h');
+      expect(pixels(el, red), 'the CPU line in the colour set').to.be.greaterThan(100);
+      radio(el, 'live').click();
+      await until(() => plot(el)?.dataset.range === undefined, 'the live chart');
+      await idle();
+      el.parentElement!.setAttribute('theme', 'dark');
+      await until(() => getComputedStyle(el).colorScheme === 'dark', 'the dark theme');
+      radio(el, '24h').click();
+      await drawn(el, '24h');
+      expect(pixels(el, blue), 'the CPU line in the dark colour').to.be.greaterThan(100);
+      expect(pixels(el, red)).to.equal(0);
+    });
   });
 
   describe('comparison', () => {

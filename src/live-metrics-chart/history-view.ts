@@ -97,6 +97,8 @@ export class HistoryView implements ReactiveController {
   #data: Columns | undefined;
   #unsubscribe: (() => void)[] = [];
   #subscribed = '';
+  /** Cancels the idle preparation of a first switch, while it is pending. */
+  #cancelPrepare: (() => void) | undefined;
 
   constructor(host: LiveMetricsChart, api: HistoryHostApi) {
     this.#host = host;
@@ -126,9 +128,15 @@ export class HistoryView implements ReactiveController {
 
   hostConnected(): void {
     this.#key = '';
+    this.#cancelPrepare = whenIdle(() => {
+      this.#cancelPrepare = undefined;
+      this.#prepare();
+    });
   }
 
   hostDisconnected(): void {
+    this.#cancelPrepare?.();
+    this.#cancelPrepare = undefined;
     this.#abort?.abort();
     this.#abort = undefined;
     this.#key = '';
@@ -182,6 +190,23 @@ export class HistoryView implements ReactiveController {
       this.#readColors();
       this.#chart.redraw(false);
     }
+  }
+
+  /**
+   * While the live view shows, and the page is idle: what a first switch to a range would
+   * otherwise do while the user waits for it, and keeps (the colours, read back from the theme,
+   * and the number and date formats of the axes and the readout).
+   */
+  #prepare(): void {
+    if (this.#taken || !this.#host.isConnected) return;
+    this.#readColors();
+    const now = Date.now();
+    for (const range of RANGES) {
+      if (range === 'live') continue;
+      this.#timeLabel(now, range, true);
+      this.#timeLabel(now, range, false);
+    }
+    for (const value of [1, 10]) for (const metric of METRICS) this.#format(metric, value);
   }
 
   // ---- loading ---------------------------------------------------------------------------------
@@ -740,6 +765,19 @@ export class HistoryView implements ReactiveController {
 }
 
 /** Time-axis steps (seconds) per range: hours for a day, days for a week or a month. */
+/**
+ * Runs `task` once the page is idle (or within a second), and returns what cancels it. Where
+ * `requestIdleCallback` is missing, a timer stands in.
+ */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(task, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(task, 200);
+  return () => clearTimeout(timer);
+}
+
 const HOUR = 3600;
 const DAY = 86400;
 const TIME_INCREMENTS: Record<HistoryRange, number[]> = {
