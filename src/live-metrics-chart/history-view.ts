@@ -764,7 +764,6 @@ export class HistoryView implements ReactiveController {
   }
 }
 
-/** Time-axis steps (seconds) per range: hours for a day, days for a week or a month. */
 /**
  * Runs `task` once the page is idle (or within a second), and returns what cancels it. Where
  * `requestIdleCallback` is missing, a timer stands in.
@@ -778,6 +777,7 @@ function whenIdle(task: () => void): () => void {
   return () => clearTimeout(timer);
 }
 
+/** Time-axis steps (seconds) per range: hours for a day, days for a week or a month. */
 const HOUR = 3600;
 const DAY = 86400;
 const TIME_INCREMENTS: Record<HistoryRange, number[]> = {
