@@ -364,6 +364,7 @@ describe('<live-metrics-chart> history', () => {
       await until(() => has(el, 'error'), 'the error for a wrong shape');
       expect(text(el, 'error')).to.contain('not a metrics history');
     });
+
     it('reads its colours while the live view idles: the first switch draws in them, and in a theme set since', async () => {
       const red = [255, 0, 0];
       const blue = [0, 0, 255];

@@ -199,7 +199,9 @@ export class HistoryView implements ReactiveController {
    */
   #prepare(): void {
     if (this.#taken || !this.#host.isConnected) return;
-    this.#readColors();
+    // The live chart's probe, in the same shadow root, resolves the same custom properties. With
+    // none on screen (the chart not shown yet), the colours wait for the switch.
+    if (this.#host.shadowRoot?.querySelector('[part~="chart"] .probe')) this.#readColors();
     const now = Date.now();
     for (const range of RANGES) {
       if (range === 'live') continue;
